@@ -1,0 +1,100 @@
+"""Which files a run looks at: walk the given paths, honour .gitignore, skip tool folders.
+
+`.git`, virtual environments, `node_modules` and `site-packages` are skipped unless a path given
+on the command line names them directly. Symbolic links are not followed out of the tree, and a
+link loop cannot trap the walk (links to folders are never followed).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pathspec
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "site-packages", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+@dataclass
+class Discovery:
+    excludes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def _excluded(self, rel: str) -> bool:
+        return any(fnmatch(rel, pat) or fnmatch(rel.rsplit("/", 1)[-1], pat) or fnmatch(rel, pat.rstrip("/") + "/*") for pat in self.excludes)
+
+    def files(self, roots: list[Path]) -> Iterator[tuple[Path, str]]:
+        """Yield (path, display path) for every candidate file under `roots`."""
+        for root in roots:
+            if root.is_symlink() and not root.exists():
+                self.problems.append((str(root), "broken symbolic link"))
+                continue
+            if root.is_file():
+                yield root, str(root)
+                continue
+            if not root.is_dir():
+                self.problems.append((str(root), "no such file or directory"))
+                continue
+            yield from self._walk(root)
+
+    def _walk(self, root: Path) -> Iterator[tuple[Path, str]]:
+        real_root = os.path.realpath(root)
+        specs: list[tuple[str, pathspec.PathSpec]] = []
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            rel_folder = os.path.relpath(folder, root)
+            rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+            ignore_file = folder / ".gitignore"
+            if ignore_file.is_file():
+                try:
+                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                    specs.append((rel_folder, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                except OSError:
+                    pass
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                self.problems.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
+                continue
+            subfolders: list[Path] = []
+            for entry in entries:
+                rel = rel_folder + entry.name
+                try:
+                    is_link = entry.is_symlink()
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_dir:
+                    if entry.name in SKIP_DIRS or _is_venv(Path(entry.path)):
+                        continue
+                    if self._ignored(specs, rel + "/") or self._excluded(rel):
+                        continue
+                    subfolders.append(Path(entry.path))
+                    continue
+                if not entry.name.endswith(self.suffixes):
+                    continue
+                if self._ignored(specs, rel) or self._excluded(rel):
+                    continue
+                if is_link:
+                    target = os.path.realpath(entry.path)
+                    if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:
+                        continue  # never follow a link out of the tree
+                yield Path(entry.path), os.path.join(str(root), rel) if str(root) != "." else rel
+            stack.extend(reversed(subfolders))
+
+    @staticmethod
+    def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str) -> bool:
+        for base, spec in specs:
+            if rel.startswith(base) and spec.match_file(rel[len(base) :]):
+                return True
+        return False

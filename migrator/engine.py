@@ -1,0 +1,153 @@
+"""One file through the pipeline: decode, prefilter, parse once, run every rule, fix, verify, write.
+
+Verification before any write: the new text must parse, and a second analysis of it must
+propose no further edits (idempotency). A file that fails either is reported and left untouched.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator import sourcefile
+from migrator.codemods import KINDS
+from migrator.edits import apply_edits, select_edits
+from migrator.findings import FileProblem, Finding, FixSafety, Severity
+from migrator.python.context import PythonContext
+from migrator.rulefile import Rule
+from migrator.suppression import apply_suppressions, find_suppressions
+
+# Cheap check before parsing: a file without any of these cannot have a finding.
+PREFILTER = re.compile(
+    rb"visma\.net|controller/api|api/v\d+/background|erp[-_]api[-_]background|ipp-(?:company-id|application-type)|vni-migrate:",
+    re.IGNORECASE,
+)
+UNUSED_SUPPRESSION = "VNI900"
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    problem: FileProblem | None = None
+    old_text: str | None = None
+    new_text: str | None = None  # set when fixes change the file
+    written: bool = False
+    candidate: bool = False
+
+
+def python_findings(display: str, text: str, rules: list[Rule]) -> tuple[list[Finding], ast.Module]:
+    """All findings of `rules` in one Python text. Raises SyntaxError / RecursionError / ValueError."""
+    tree = ast.parse(text)
+    ctx = PythonContext(display, text, tree, rules)
+    findings: list[Finding] = []
+    for rule in rules:
+        kind = KINDS.get(rule.kind)
+        if kind is None or getattr(kind, "LANGUAGE", "python") != "python":
+            continue
+        findings.extend(kind.findings(ctx, rule))
+    suppressions = find_suppressions(text, tree)
+    apply_suppressions(findings, suppressions)
+    unused_rule = next((r for r in rules if r.id == UNUSED_SUPPRESSION), None)
+    if unused_rule is not None:
+        active = {r.id for r in rules}
+        for sup in suppressions:
+            unused = [r for r in sup.rules if r not in sup.used and (r in active or not r.startswith("VNI"))]
+            if unused:
+                start = ctx.index.offset(sup.line, 0) + sup.column - 1
+                end = ctx.index.offset(sup.line, 0) + sup.end_column - 1
+                findings.append(
+                    ctx.finding(
+                        unused_rule,
+                        (start, end),
+                        f"Unused suppression: nothing here is reported for {', '.join(unused)}",
+                    )
+                )
+    findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    return findings, tree
+
+
+def fix_text(display: str, text: str, rules: list[Rule], unsafe: bool) -> tuple[str, list[Finding], list[Finding]]:
+    """(new text, all findings, fixed findings) after one round of fixes; raises on unparsable input."""
+    findings, _ = python_findings(display, text, rules)
+    edits, fixed = select_edits(findings, unsafe)
+    if not edits:
+        return text, findings, []
+    return apply_edits(text, edits), findings, fixed
+
+
+class VerificationError(Exception):
+    pass
+
+
+def verify(display: str, new_text: str, rules: list[Rule], unsafe: bool) -> None:
+    try:
+        ast.parse(new_text)
+    except (SyntaxError, ValueError) as exc:
+        raise VerificationError(f"the fix would produce invalid code ({exc}); file left untouched") from None
+    again, _, _ = fix_text(display, new_text, rules, unsafe)
+    if again != new_text:
+        raise VerificationError("a second fix pass would change the file again (internal error); file left untouched")
+
+
+def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, write: bool) -> FileResult:
+    result = FileResult(display)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.problem = FileProblem(display, f"cannot read: {exc.strerror or exc}")
+        return result
+    if not PREFILTER.search(raw):
+        return result
+    result.candidate = True
+    try:
+        source = sourcefile.decode(path, raw, python=True)
+    except sourcefile.SourceError as exc:
+        result.problem = FileProblem(display, str(exc), exc.line)
+        return result
+    try:
+        new_text, findings, fixed = fix_text(display, source.text, rules, unsafe)
+    except SyntaxError as exc:
+        result.problem = FileProblem(display, f"cannot parse: {exc.msg}; file left untouched", exc.lineno)
+        return result
+    except (RecursionError, MemoryError):
+        result.problem = FileProblem(display, "too deeply nested to analyse; file left untouched")
+        return result
+    except ValueError as exc:  # e.g. source code string cannot contain null bytes
+        result.problem = FileProblem(display, f"cannot parse: {exc}; file left untouched")
+        return result
+    result.findings = findings
+    for finding in fixed:
+        finding.extra["fixed"] = True
+    if new_text == source.text:
+        return result
+    try:
+        verify(display, new_text, rules, unsafe)
+    except VerificationError as exc:
+        for finding in fixed:
+            finding.extra.pop("fixed", None)
+        result.problem = FileProblem(display, str(exc))
+        return result
+    except (SyntaxError, RecursionError, ValueError) as exc:
+        result.problem = FileProblem(display, f"verification failed ({exc}); file left untouched")
+        return result
+    result.old_text, result.new_text = source.text, new_text
+    if write:
+        try:
+            if path.read_bytes() != raw:
+                result.problem = FileProblem(display, "changed while vni-migrate ran; left untouched")
+                return result
+            sourcefile.write_atomic(path, source.encode(new_text))
+            result.written = True
+        except (OSError, UnicodeEncodeError) as exc:
+            result.problem = FileProblem(display, f"cannot write: {exc}; file left untouched")
+    return result
+
+
+def severity_rank(severity: Severity) -> int:
+    return {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[severity]
+
+
+__all__ = ["FileResult", "FixSafety", "fix_text", "process_file", "python_findings", "verify"]

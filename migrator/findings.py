@@ -1,0 +1,100 @@
+"""The one internal result model: findings, edits and per-file problems.
+
+Every analyser (Python rules, config files, other languages, the allowlist audit) produces
+`Finding` objects; every output format (text, JSON, SARIF, HTML) reads them. Machine formats
+are a versioned contract, so fields here are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class FixSafety(str, Enum):
+    """How a finding may be fixed: automatically, with `--unsafe-fixes`, or only by a person."""
+
+    SAFE = "safe"
+    REVIEW = "review"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] (character offsets into the decoded file text) with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    fix: FixSafety
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int
+    message: str
+    edits: tuple[Edit, ...] = ()
+    suppressed: bool = False
+    replacement: str | None = None  # suggested replacement text for the span, if any
+    snippet: str = ""  # the source text of the span; used for stable fingerprints
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.edits) and self.fix is not FixSafety.MANUAL
+
+    def fingerprint(self) -> str:
+        """Stable across moved lines and reformatting: rule, path and whitespace-free snippet."""
+        text = "".join((self.snippet or self.message).split())
+        digest = hashlib.sha256(f"{self.rule}\0{self.path}\0{text}".encode()).hexdigest()
+        return digest[:32]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "fix": self.fix.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "suppressed": self.suppressed,
+            "fixable": self.fixable,
+            "replacement": self.replacement,
+            "fingerprint": self.fingerprint(),
+        }
+        if self.extra:
+            data["extra"] = self.extra
+        return data
+
+
+@dataclass
+class FileProblem:
+    """A file the tool could not handle (unparseable, binary, unreadable...). It is left untouched."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"

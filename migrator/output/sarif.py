@@ -1,0 +1,111 @@
+"""SARIF 2.1.0 output, shaped for GitHub code scanning.
+
+`tool.driver.rules` carries id, name, short and full description and help for every enabled
+rule; each result has a location and `partialFingerprints` computed from the rule, the path and
+the code of the span (not the line number), so they stay stable when lines move.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+import migrator
+from migrator.findings import Finding
+from migrator.output.redaction import redact_data
+from migrator.rulefile import Rule
+from migrator.runner import RunResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _uri(path: str) -> str:
+    posix = PurePosixPath(path.replace("\\", "/"))
+    text = str(posix)
+    return text[2:] if text.startswith("./") else text
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    help_text = f"{rule.rationale}\n\nFix: {rule.fix.value}." + (f" See {rule.link}" if rule.link else "")
+    data: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.rationale.splitlines()[0] if rule.rationale else rule.title},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+        "properties": {"tags": ["vni-migration", f"fix-{rule.fix.value}"], "precision": "high"},
+    }
+    if rule.link:
+        data["helpUri"] = rule.link
+    return data
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": LEVELS[finding.severity.value],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": finding.line,
+                        "startColumn": finding.column,
+                        "endLine": finding.end_line,
+                        "endColumn": finding.end_column,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {"vniMigrate/v1": finding.fingerprint()},
+        "properties": {"fix": finding.fix.value, "fixable": finding.fixable},
+    }
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    if finding.suppressed:
+        result["suppressions"] = [{"kind": "inSource"}]
+    return result
+
+
+def to_data(result: RunResult) -> dict[str, Any]:
+    rules = sorted(result.rules, key=lambda r: r.id)
+    extra_ids = sorted({f.rule for f in result.findings} - {r.id for r in rules})
+    descriptors = [_rule(r) for r in rules] + [
+        {"id": rid, "shortDescription": {"text": rid}, "fullDescription": {"text": rid}, "help": {"text": rid}} for rid in extra_ids
+    ]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    data = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "vni-migrate",
+                        "version": migrator.__version__,
+                        "semanticVersion": migrator.__version__,
+                        "informationUri": "https://github.com/vni-migrate/vni-migrate",
+                        "rules": descriptors,
+                    }
+                },
+                "results": [_result(f, index) for f in result.findings],
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": str(p)}} for p in result.problems
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    return redact_data(data)
+
+
+def render(result: RunResult) -> str:
+    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"

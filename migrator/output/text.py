@@ -1,0 +1,48 @@
+"""Text output: `path:line:col: VNI001 message`, coloured on a terminal, with a summary."""
+
+from __future__ import annotations
+
+import click
+
+from migrator.findings import Finding
+from migrator.output.redaction import redact_text
+from migrator.output.summary import summary
+from migrator.runner import RunResult
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def finding_line(finding: Finding, colour: bool) -> str:
+    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    rule = finding.rule
+    tags = []
+    if finding.fix.value != "manual" and finding.edits:
+        tags.append("[*]" if finding.fix.value == "safe" else "[review]")
+    if finding.suppressed:
+        tags.append("[suppressed]")
+    if colour:
+        where = click.style(where, bold=True)
+        rule = click.style(rule, fg=COLOURS[finding.severity.value], bold=True)
+    tag = (" " + " ".join(tags)) if tags else ""
+    return redact_text(f"{where} {rule}{tag} {finding.message}")
+
+
+def render(result: RunResult, colour: bool = False, show_suppressed: bool = False, mode: str = "scan") -> str:
+    lines = [finding_line(f, colour) for f in result.findings if show_suppressed or not f.suppressed]
+    for problem in result.problems:
+        lines.append(redact_text(f"{problem}" + ("" if "untouched" in problem.message else "")))
+    s = summary(result)
+    counts = ", ".join(f"{n} {sev}" for sev, n in s["findings"].items() if n) or "no findings"
+    fixes = s["by_fix"]
+    tail = f"{s['files_scanned']} files scanned: {counts}"
+    if s["suppressed"]:
+        tail += f" ({s['suppressed']} suppressed)"
+    tail += f". Fixes: {fixes['safe']} safe, {fixes['review']} need review (--unsafe-fixes), {fixes['manual']} manual."
+    if mode == "fix":
+        tail += f" {s['files_written']} files changed."
+    elif s["files_changed"]:
+        tail += f" {s['files_changed']} files would change."
+    if result.problems:
+        tail += f" {len(result.problems)} files could not be processed."
+    lines.append(tail)
+    return "\n".join(lines) + "\n"

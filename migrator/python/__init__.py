@@ -1,0 +1,1 @@
+"""Python source analysis: string literals, value resolution, URL joins."""

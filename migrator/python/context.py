@@ -1,0 +1,86 @@
+"""Everything the rule kinds need about one Python file, computed once and shared."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from migrator.findings import Edit, Finding, FixSafety
+from migrator.python.urlflow import ClientSpec, FileAnalysis, FlowConfig, LineIndex, analyse
+from migrator.rulefile import Rule
+
+
+@dataclass
+class PythonContext:
+    path: str
+    text: str
+    tree: ast.Module
+    rules: list[Rule]
+    index: LineIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = LineIndex(self.text)
+
+    @cached_property
+    def flow_config(self) -> FlowConfig:
+        clients: list[ClientSpec] = []
+        joins: list[tuple[str, str]] = []
+        for rule in self.rules:
+            for client in rule.parameters.get("clients", []) or []:
+                clients.append(
+                    ClientSpec(
+                        constructor=client["constructor"],
+                        base_argument=client.get("base_argument", "base_url"),
+                        join=client.get("join", "httpx"),
+                        methods=tuple(client.get("methods", ("get", "post", "put", "patch", "delete", "head", "request"))),
+                    )
+                )
+            for join in rule.parameters.get("join_functions", []) or []:
+                joins.append((join["function"], join.get("join", "urljoin")))
+        return FlowConfig(tuple(clients), tuple(joins) or FlowConfig().join_functions)
+
+    @cached_property
+    def urls(self) -> FileAnalysis:
+        return analyse(self.text, self.tree, self.flow_config)
+
+    def finding(
+        self,
+        rule: Rule,
+        span: tuple[int, int] | ast.AST,
+        message: str,
+        edits: list[Edit] | tuple[Edit, ...] = (),
+        fix: FixSafety | None = None,
+        replacement: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Finding:
+        if isinstance(span, ast.AST):
+            start, end = self.index.node_span(span)
+        else:
+            start, end = span
+        line, column = self.index.position(start)
+        end_line, end_column = self.index.position(end)
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            fix=fix or rule.fix,
+            path=self.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            message=message,
+            edits=tuple(sorted(set(edits), key=lambda e: (e.start, e.end))),
+            replacement=replacement,
+            snippet=self.text[start:end][:500],
+            extra=extra or {},
+        )
+
+
+def render_message(rule: Rule, **values: Any) -> str:
+    class _Default(dict):  # type: ignore[type-arg]
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return rule.message.format_map(_Default(values))

@@ -1,0 +1,200 @@
+"""Rule files: one YAML file per rule in `rules/`, validated on load.
+
+A broken rule file is a configuration error: `RuleFileError` carries the path and line of the
+problem, and the CLI turns it into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrator.findings import FixSafety, Severity
+
+BUILTIN_RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
+REPO_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+REQUIRED = {
+    "id": str,
+    "name": str,
+    "title": str,
+    "severity": str,
+    "fix": str,
+    "kind": str,
+    "message": str,
+    "rationale": str,
+}
+OPTIONAL = {"parameters": dict, "examples": dict, "link": str}
+ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")
+
+
+class RuleFileError(Exception):
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FixExample:
+    before: str
+    after: str
+    unsafe: bool = False  # the fix needs --unsafe-fixes
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    fix: FixSafety
+    kind: str
+    message: str
+    rationale: str
+    link: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    fixed_examples: tuple[FixExample, ...] = ()
+    unchanged_examples: tuple[tuple[str, int], ...] = ()
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node, path: Path, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise RuleFileError(path, _line(node), f"{what} must be a mapping")
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise RuleFileError(path, _line(key), "keys must be plain words")
+        if key.value in out:
+            raise RuleFileError(path, _line(key), f"duplicate key {key.value!r}")
+        out[key.value] = (key, value)
+    return out
+
+
+def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
+    """Load and validate one rule file. Raises RuleFileError with the path and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(path, None, f"cannot read rule file: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleFileError(path, line, f"invalid YAML: {problem}") from None
+    if root is None:
+        raise RuleFileError(path, 1, "empty rule file")
+    nodes = _mapping(root, path, "a rule file")
+    for key, (key_node, _) in nodes.items():
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise RuleFileError(path, _line(key_node), f"unknown key {key!r} (allowed: {', '.join([*REQUIRED, *OPTIONAL])})")
+    for key, expected in REQUIRED.items():
+        if key not in nodes:
+            raise RuleFileError(path, _line(root), f"missing required key {key!r}")
+    for key, expected in {**REQUIRED, **OPTIONAL}.items():
+        if key in nodes and not isinstance(data[key], expected):
+            raise RuleFileError(path, _line(nodes[key][1]), f"{key!r} must be a {expected.__name__}, not {type(data[key]).__name__}")
+    if not ID_RE.match(data["id"]):
+        raise RuleFileError(path, _line(nodes["id"][1]), f"rule id {data['id']!r} must look like VNI001 (letters, then three digits)")
+    try:
+        severity = Severity(data["severity"])
+    except ValueError:
+        raise RuleFileError(path, _line(nodes["severity"][1]), "severity must be error, warning or info") from None
+    try:
+        safety = FixSafety(data["fix"])
+    except ValueError:
+        raise RuleFileError(path, _line(nodes["fix"][1]), "fix must be safe, review or manual") from None
+    if known_kinds is not None and data["kind"] not in known_kinds:
+        raise RuleFileError(
+            path, _line(nodes["kind"][1]), f"unknown kind {data['kind']!r} (known: {', '.join(sorted(known_kinds))})"
+        )
+    parameters = data.get("parameters") or {}
+    if known_kinds is not None:
+        validate = getattr(known_kinds[data["kind"]], "validate_parameters", None)
+        if validate is not None:
+            problem = validate(parameters)
+            if problem:
+                line = _line(nodes["parameters"][1]) if "parameters" in nodes else _line(root)
+                raise RuleFileError(path, line, f"parameters: {problem}")
+    fixed: list[FixExample] = []
+    unchanged: list[tuple[str, int]] = []
+    if "examples" in nodes:
+        ex_nodes = _mapping(nodes["examples"][1], path, "'examples'")
+        for key, (key_node, value_node) in ex_nodes.items():
+            if key not in ("fixed", "unchanged"):
+                raise RuleFileError(path, _line(key_node), f"examples: unknown key {key!r} (use 'fixed' and 'unchanged')")
+            if not isinstance(value_node, yaml.SequenceNode):
+                raise RuleFileError(path, _line(value_node), f"examples.{key} must be a list")
+        for item_node, item in zip(
+            ex_nodes["fixed"][1].value if "fixed" in ex_nodes else [], data["examples"].get("fixed") or []
+        ):
+            if not isinstance(item, dict) or not isinstance(item.get("before"), str) or not isinstance(item.get("after"), str):
+                raise RuleFileError(path, _line(item_node), "each fixed example needs 'before' and 'after' strings")
+            extra = set(item) - {"before", "after", "unsafe"}
+            if extra:
+                raise RuleFileError(path, _line(item_node), f"unknown example key(s): {', '.join(sorted(extra))}")
+            fixed.append(FixExample(item["before"], item["after"], bool(item.get("unsafe", False)), _line(item_node)))
+        for item_node, item in zip(
+            ex_nodes["unchanged"][1].value if "unchanged" in ex_nodes else [], data["examples"].get("unchanged") or []
+        ):
+            if not isinstance(item, str):
+                raise RuleFileError(path, _line(item_node), "each unchanged example must be a string of code")
+            unchanged.append((item, _line(item_node)))
+    return Rule(
+        id=data["id"],
+        name=data["name"],
+        title=data["title"],
+        severity=severity,
+        fix=safety,
+        kind=data["kind"],
+        message=data["message"].strip(),
+        rationale=data["rationale"].strip(),
+        link=data.get("link", ""),
+        parameters=parameters,
+        fixed_examples=tuple(fixed),
+        unchanged_examples=tuple(unchanged),
+        path=str(path),
+    )
+
+
+def rule_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleFileError(directory, None, "rule directory does not exist")
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def builtin_rules_dir() -> Path:
+    """The bundled rules: `rules/` in a checkout, or the copy shipped in the package."""
+    return REPO_RULES_DIR if REPO_RULES_DIR.is_dir() and any(REPO_RULES_DIR.glob("*.yaml")) else BUILTIN_RULES_DIR
+
+
+def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | None = None) -> list[Rule]:
+    rules: dict[str, Rule] = {}
+    for directory in (builtin_rules_dir(), *extra_dirs):
+        for path in rule_files(directory):
+            rule = load_rule(path, known_kinds)
+            if rule.id in rules and directory != builtin_rules_dir():
+                raise RuleFileError(path, 1, f"rule id {rule.id} is already defined in {rules[rule.id].path}")
+            rules[rule.id] = rule
+    return sorted(rules.values(), key=lambda r: r.id)

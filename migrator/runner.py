@@ -1,0 +1,115 @@
+"""Runs the engine over a set of paths and collects one `RunResult`.
+
+Small runs stay in this process; large ones use a process pool. Workers receive plain data
+(paths, rule ids, rule folders) and load the rules themselves: no live objects cross processes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.codemods import KINDS
+from migrator.discovery import Discovery
+from migrator.engine import FileResult, process_file
+from migrator.findings import FileProblem, Finding
+from migrator.rulefile import Rule, load_rules
+
+POOL_THRESHOLD = 48  # files; below this a pool costs more than it saves
+
+
+@dataclass
+class RunOptions:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    write: bool = False  # apply fixes in place
+    jobs: int | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    files_scanned: int = 0
+    # path -> (old text, new text) for every file the fixes change (or would change)
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files_written: int = 0
+    rules: list[Rule] = field(default_factory=list)
+
+
+def _matches(rule_id: str, patterns: tuple[str, ...]) -> bool:
+    return any(rule_id.upper().startswith(p.upper()) for p in patterns)
+
+
+def select_rules(rules: list[Rule], select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    chosen = [r for r in rules if (not select or _matches(r.id, select)) and not _matches(r.id, ignore)]
+    return chosen
+
+
+def enabled_rules(options: RunOptions) -> list[Rule]:
+    """Load the rule files (raises RuleFileError) and apply --select / --ignore."""
+    return select_rules(load_rules(options.rule_dirs, KINDS), options.select, options.ignore)
+
+
+_WORKER_RULES: list[Rule] = []
+
+
+def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    global _WORKER_RULES
+    _WORKER_RULES = select_rules(load_rules(rule_dirs, KINDS), select, ignore)
+
+
+def _work(args: tuple[str, str, bool, bool]) -> FileResult:
+    path, display, unsafe, write = args
+    return process_file(Path(path), display, _WORKER_RULES, unsafe, write)
+
+
+def run(
+    paths: list[Path],
+    options: RunOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Scan (and with options.write, fix) every candidate file under `paths`."""
+    rules = enabled_rules(options)
+    result = RunResult(rules=rules)
+    discovery = Discovery(excludes=options.exclude)
+    files = list(discovery.files(paths))
+    result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
+    result.files_scanned = len(files)
+    jobs = options.jobs or os.cpu_count() or 1
+    file_results: list[FileResult] = []
+    if len(files) >= POOL_THRESHOLD and jobs > 1:
+        work = [(str(p), d, options.unsafe_fixes, options.write) for p, d in files]
+        ctx = None
+        if sys.platform.startswith("linux"):
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore)
+        ) as pool:
+            for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
+                file_results.append(file_result)
+                if progress:
+                    progress(i + 1, len(files))
+    else:
+        for i, (path, display) in enumerate(files):
+            file_results.append(process_file(path, display, rules, options.unsafe_fixes, options.write))
+            if progress:
+                progress(i + 1, len(files))
+    for file_result in file_results:
+        result.findings.extend(file_result.findings)
+        if file_result.problem:
+            result.problems.append(file_result.problem)
+        if file_result.new_text is not None and file_result.old_text is not None:
+            result.changes[file_result.path] = (file_result.old_text, file_result.new_text)
+        if file_result.written:
+            result.files_written += 1
+    return result

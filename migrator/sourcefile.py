@@ -1,0 +1,88 @@
+"""Reading and writing user files without damaging them.
+
+Keeps the encoding (PEP 263 cookie or BOM), the newline style (we never translate newlines: the
+text is decoded as-is) and the file mode; writes go to a temporary file in the same folder that
+replaces the original atomically, so an interrupted run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """A file the tool cannot read as text; the message is one line and names the problem."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    text: str
+    encoding: str
+    bom: bool
+    raw: bytes
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return (codecs.BOM_UTF8 + data) if self.bom else data
+
+
+def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
+    if b"\0" in raw[:8192]:
+        raise SourceError("binary file (contains NUL bytes)")
+    bom = raw.startswith(codecs.BOM_UTF8)
+    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
+    encoding = "utf-8"
+    if python and not bom:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        except SyntaxError as exc:
+            raise SourceError(f"bad encoding declaration: {exc}", 1) from None
+        if encoding == "utf-8-sig":
+            encoding = "utf-8"
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
+    except LookupError:
+        raise SourceError(f"unknown encoding {encoding!r}", 1) from None
+    return SourceFile(path, text, encoding, bom, raw)
+
+
+def read(path: Path, python: bool = True) -> SourceFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    return decode(path, raw, python)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically, keeping its permission bits."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
