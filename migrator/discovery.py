@@ -48,7 +48,7 @@ class Discovery:
 
     def _walk(self, root: Path) -> Iterator[tuple[Path, str]]:
         real_root = os.path.realpath(root)
-        specs: list[tuple[str, pathspec.PathSpec]] = []
+        specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         stack = [root]
         while stack:
             folder = stack.pop()
@@ -58,7 +58,7 @@ class Discovery:
             if ignore_file.is_file():
                 try:
                     lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    specs.append((rel_folder, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                    specs.append((rel_folder, pathspec.GitIgnoreSpec.from_lines(lines)))
                 except OSError:
                     pass
             try:
@@ -93,7 +93,7 @@ class Discovery:
             stack.extend(reversed(subfolders))
 
     @staticmethod
-    def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str) -> bool:
+    def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:
         for base, spec in specs:
             if rel.startswith(base) and spec.match_file(rel[len(base) :]):
                 return True

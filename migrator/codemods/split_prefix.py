@@ -38,11 +38,23 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
     return None
 
 
+def _owner(ctx: PythonContext, client: str | None) -> str | None:
+    """The split-prefix rule that reports a join: the rule declaring its client, else VNI002 (or the first)."""
+    candidates = [r for r in ctx.rules if r.kind == KIND]
+    if client:
+        for rule in candidates:
+            if any(c.get("constructor") == client for c in rule.parameters.get("clients") or []):
+                return rule.id
+    ids = [r.id for r in candidates]
+    return "VNI002" if "VNI002" in ids else (ids[0] if ids else None)
+
+
 def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     analysis = ctx.urls
     out: list[Finding] = []
+    general = _owner(ctx, None) == rule.id
     for site in analysis.sites:
-        if site.rule != rule.id:
+        if site.rule != "VNI002" or _owner(ctx, site.client) != rule.id:
             continue
         reasons: list[str] = []
         if site.proof != "proved":
@@ -64,6 +76,8 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         if site.env:
             extra["environment"] = site.env
         out.append(ctx.finding(rule, site.node, message, site.edits, fix=fix, replacement=site.new, extra=extra))
+    if not general:
+        return out
     for node, label in analysis.unresolved_bases:
         out.append(
             ctx.finding(

@@ -72,6 +72,7 @@ class UrlSite:
     env: list[str] = field(default_factory=list)
     docstring: bool = False
     kind: str = "concat"
+    client: str | None = None  # constructor of the client whose base this join uses
 
 
 @dataclass
@@ -149,6 +150,8 @@ class _Analyzer:
         self.remote_edited: set[int] = set()
         self.client_keys: set[str] = set()
         self._client_target: str | None = None
+        self._client_spec: str | None = None
+        self._current_client: str | None = None
         for node in ast.walk(tree):
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
@@ -282,6 +285,7 @@ class _Analyzer:
             if client is not None:
                 spec, base = client
                 self._client_target = dotted_name(node.func.value) or None
+                self._client_spec = spec.constructor
                 if node.func.attr in spec.methods:
                     position = 1 if node.func.attr in ("request", "stream") else spec.url_position
                     url = node.args[position] if len(node.args) > position else None
@@ -377,6 +381,7 @@ class _Analyzer:
             key = f"client:{self._client_target}"
             via = ((Resolution(base, key, f"the client {self._client_target}", "proved"), call),)
             self.client_keys.add(key)
+        self._current_client = self._client_spec if self._client_target else None
         self._client_target = None
         base_parts = self.flatten(base, via) or [Part(OPAQUE, label=dotted_name(base) or None)]
         path_parts = self.flatten(path) or [Part(OPAQUE, label=dotted_name(path) or None)]
@@ -475,7 +480,10 @@ class _Analyzer:
         if problem is None:
             self.remote_edited.update(literals)
         self.sites.append(
-            UrlSite(node, rule, edits if problem is None else [], old_display, new_display, literals, remote, proof, problem, envs, is_doc, kind)
+            UrlSite(
+                node, rule, edits if problem is None else [], old_display, new_display, literals, remote, proof, problem, envs, is_doc, kind,
+                self._current_client if kind != "concat" else None,
+            )
         )
 
     def _is_remote_edit(self, edit: Edit, parts: list[Part], per_part: dict[int, list[tuple[int, int, str]]]) -> bool:
@@ -573,7 +581,7 @@ def _candidate_positions(joined: str, edit: urls.UrlEdit, bounds: list[tuple[int
     shifted = list(range(a + 1, b + 1))
     inner_slash_boundary = any(a < s < b and joined[s - 1] == "/" for s, _ in bounds[1:])
     candidates = [shifted, plain] if inner_slash_boundary else [plain, shifted]
-    for base in list(candidates):
+    for base in (plain, shifted):
         slashes = [p for p in base if joined[p] == "/" and p != b]
         for slash in slashes:
             candidates.append(sorted((set(base) - {slash}) | {b}))

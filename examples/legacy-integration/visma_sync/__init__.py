@@ -1,0 +1,1 @@
+"""Nightly sync of Visma.net ERP customers and invoices (written for the VNI gateway)."""
