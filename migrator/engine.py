@@ -7,7 +7,6 @@ propose no further edits (idempotency). A file that fails either is reported and
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,15 +14,11 @@ from migrator import sourcefile
 from migrator.codemods import KINDS
 from migrator.edits import apply_edits, select_edits
 from migrator.findings import FileProblem, Finding, FixSafety, Severity
+from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule
 from migrator.suppression import apply_suppressions, find_suppressions
 
-# Cheap check before parsing: a file without any of these cannot have a finding.
-PREFILTER = re.compile(
-    rb"visma\.net|controller/api|api/v\d+/background|erp[-_]api[-_]background|ipp-(?:company-id|application-type)|vni-migrate:",
-    re.IGNORECASE,
-)
 UNUSED_SUPPRESSION = "VNI900"
 
 
@@ -99,7 +94,7 @@ def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, writ
     except OSError as exc:
         result.problem = FileProblem(display, f"cannot read: {exc.strerror or exc}")
         return result
-    if not PREFILTER.search(raw):
+    if not is_candidate(raw):
         return result
     result.candidate = True
     try:

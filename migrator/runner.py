@@ -17,6 +17,7 @@ from migrator.codemods import KINDS
 from migrator.discovery import Discovery
 from migrator.engine import FileResult, process_file
 from migrator.findings import FileProblem, Finding
+from migrator.prefilter import is_candidate
 from migrator.rulefile import Rule, load_rules
 
 POOL_THRESHOLD = 48  # files; below this a pool costs more than it saves
@@ -80,9 +81,20 @@ def run(
     rules = enabled_rules(options)
     result = RunResult(rules=rules)
     discovery = Discovery(excludes=options.exclude)
-    files = list(discovery.files(paths))
+    files = []
+    scanned = 0
+    for path, display in discovery.files(paths):
+        scanned += 1
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            result.problems.append(FileProblem(display, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if is_candidate(raw):  # cheap check here, so workers only ever see likely files
+            files.append((path, display))
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
-    result.files_scanned = len(files)
+    result.files_scanned = scanned
     jobs = options.jobs or os.cpu_count() or 1
     file_results: list[FileResult] = []
     if len(files) >= POOL_THRESHOLD and jobs > 1:

@@ -40,18 +40,22 @@ class Resolver:
         self.classes: dict[str, ClassInfo] = {}
         self.function_calls: dict[str, list[ast.Call]] = {}
         self.subscript_stores: set[str] = set()
+        self.name_loads: dict[str, int] = {}
+        self.attribute_loads: dict[str, list[ast.Attribute]] = {}
         self._local_cache: dict[int, dict[str, list[ast.expr | None]]] = {}
         self._store_cache: dict[int, dict[str, int]] = {}
         self._scan()
 
     # -- indexing ------------------------------------------------------------------------------
     def _scan(self) -> None:
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
+        self.nodes = all_nodes(self.tree, self.parents)
         for stmt in self.tree.body:
             self._bind_statement(stmt, self.module_bindings)
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                self.name_loads[node.id] = self.name_loads.get(node.id, 0) + 1
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                self.attribute_loads.setdefault(node.attr, []).append(node)
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.imports[alias.asname or alias.name.split(".")[0]] = (
@@ -117,14 +121,14 @@ class Resolver:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decorators = {_dotted(d) for d in stmt.decorator_list}
                 if "property" in decorators or "functools.cached_property" in decorators or "cached_property" in decorators:
-                    returns = [n for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+                    returns = [n for n in descendants(stmt) if isinstance(n, ast.Return)]
                     info.props[stmt.name] = returns[0].value if len(returns) == 1 else None
                 else:
                     info.attrs.setdefault(stmt.name, []).append(None)
                 # self.x = value inside methods
                 if stmt.args.args:
                     self_name = stmt.args.args[0].arg
-                    for inner in ast.walk(stmt):
+                    for inner in descendants(stmt):
                         targets: list[ast.expr] = []
                         value: ast.expr | None = None
                         if isinstance(inner, ast.Assign):
@@ -163,7 +167,7 @@ class Resolver:
         stores: dict[str, int] = {}
         for stmt in function.body:
             self._bind_statement(stmt, table)
-        for node in ast.walk(function):
+        for node in descendants(function):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 table.setdefault(node.id, [])
                 stores[node.id] = stores.get(node.id, 0) + 1
@@ -316,13 +320,55 @@ class Resolver:
         kind, _, name = key.partition(":")
         if kind in ("module", "local", "param"):
             ident = name.rsplit(".", 1)[-1].split("[")[0]
-            return sum(1 for n in ast.walk(self.tree) if isinstance(n, ast.Name) and n.id == ident and isinstance(n.ctx, ast.Load))
+            return self.name_loads.get(ident, 0)
         if kind == "class":
             attr = name.rsplit(".", 1)[-1]
-            return sum(
-                1 for n in ast.walk(self.tree) if isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.ctx, ast.Load)
-            )
+            # Loads of `.attr` that resolve to this definition, plus any the resolver cannot place
+            # (they might be it): an over-count only makes a fix less safe, never wrong.
+            count = 0
+            for node in self.attribute_loads.get(attr, []):
+                resolved = self._resolve_attribute(node)
+                if resolved is None or resolved.key == key:
+                    count += 1
+            return count
         return 1
+
+
+def all_nodes(tree: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.AST]:
+    """Every node of the tree in one pass, filling `parents` (inline: ~2x faster than ast.walk)."""
+    nodes: list[ast.AST] = [tree]
+    stack: list[ast.AST] = [tree]
+    AST = ast.AST
+    while stack:
+        node = stack.pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        parents[item] = node
+                        nodes.append(item)
+                        stack.append(item)
+            elif isinstance(value, AST):
+                parents[value] = node
+                nodes.append(value)
+                stack.append(value)
+    return nodes
+
+
+def descendants(node: ast.AST) -> list[ast.AST]:
+    return all_nodes(node, {})
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
 
 
 def _target_names(target: ast.expr) -> list[str]:

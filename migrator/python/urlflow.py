@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from migrator import urls
 from migrator.findings import Edit
 from migrator.python.literals import Field, Piece, Text, literal_pieces, source_span, text_value
-from migrator.python.resolve import Resolution, Resolver, dotted_name
+from migrator.python.resolve import Resolution, Resolver, children, dotted_name
 
 OPAQUE = "\ue000"
 
@@ -152,7 +152,7 @@ class _Analyzer:
         self._client_target: str | None = None
         self._client_spec: str | None = None
         self._current_client: str | None = None
-        for node in ast.walk(tree):
+        for node in self.resolver.nodes:
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if isinstance(item.optional_vars, ast.Name):
@@ -339,7 +339,7 @@ class _Analyzer:
                     self._analyse(current, parts, "concat")
                     stack.extend(self._opaque_children(current))
                     continue
-            stack.extend(ast.iter_child_nodes(current))
+            stack.extend(children(current))
 
     @staticmethod
     def _is_string_root(node: ast.expr) -> bool:
@@ -668,7 +668,7 @@ def analyse(text: str, tree: ast.Module, config: FlowConfig) -> FileAnalysis:
     client_calls: dict[str, int] = {}
     if analyzer.client_keys:
         targets = {key.split(":", 1)[1]: key for key in analyzer.client_keys}
-        for node in ast.walk(tree):
+        for node in analyzer.resolver.nodes:
             if isinstance(node, ast.Attribute):
                 name = dotted_name(node.value)
                 if name in targets:

@@ -1,0 +1,102 @@
+"""Migration-readiness score: 100 means nothing is left to do before the old host goes away.
+
+The score starts at 100 and loses points for every open item, then stops at 0:
+
+| open item | points |
+|---|---|
+| error finding: manual / needs review / fixed automatically | 10 / 5 / 2 |
+| warning finding: manual / needs review / fixed automatically | 4 / 2 / 1 |
+| info finding | 0 |
+| allowlist layer that BLOCKS, lets only some sender IPs through (PARTIAL) or sees only a proxy IP | 15 |
+| allowlist layer the tool could not decide (UNKNOWN) | 5 |
+| endpoint whose predicted request time reaches the 240 s gateway cut | 15 |
+| endpoint predicted above 80 % of the cut (192 s) | 5 |
+
+Suppressed findings cost nothing. "After automatic fixes" is the same sum without the
+findings `vni-migrate fix` resolves on its own (safe fixes; review fixes with --unsafe-fixes).
+Grades: 90-100 ready, 60-89 work left, below 60 not ready. A check that did not run (no
+allowlist or probe result) costs nothing but is shown as "not checked": the score can only
+speak for what was checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+GATEWAY_CUT_SECONDS = 240.0
+NEAR_CUT_SECONDS = 0.8 * GATEWAY_CUT_SECONDS
+
+FINDING_POINTS: dict[str, dict[str, int]] = {
+    "error": {"manual": 10, "review": 5, "safe": 2},
+    "warning": {"manual": 4, "review": 2, "safe": 1},
+    "info": {"manual": 0, "review": 0, "safe": 0},
+}
+ALLOWLIST_POINTS = {"BLOCKS": 15, "PARTIAL": 15, "SEES_PROXY_IP": 15, "UNKNOWN": 5}
+ENDPOINT_OVER_POINTS = 15
+ENDPOINT_NEAR_POINTS = 5
+
+
+@dataclass
+class Score:
+    value: int
+    after_fixes: int
+    grade: str
+    penalties: dict[str, int]  # what the points were lost for
+    checked: dict[str, bool]  # scan / allowlist / probe
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def grade(value: int) -> str:
+    """The word shown beside the number."""
+    if value >= 90:
+        return "ready"
+    if value >= 60:
+        return "work left"
+    return "not ready"
+
+
+def endpoint_seconds(endpoint: dict[str, Any]) -> float | None:
+    """The per-request time the score judges: the prediction, else the slowest sample."""
+    for key in ("predicted_call_seconds", "max", "p95"):
+        value = endpoint.get(key)
+        if isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+def compute(
+    findings: list[dict[str, Any]],
+    allowlist: dict[str, Any] | None,
+    probe: dict[str, Any] | None,
+) -> Score:
+    """Score findings (scan JSON dicts), allowlist layers and probe endpoints."""
+    penalties = {"findings": 0, "findings_after_fixes": 0, "allowlist": 0, "endpoints": 0}
+    for finding in findings:
+        if finding.get("suppressed"):
+            continue
+        fix = str(finding.get("fix", "manual"))
+        points = FINDING_POINTS.get(str(finding.get("severity")), FINDING_POINTS["warning"]).get(fix, 0)
+        penalties["findings"] += points
+        if not (finding.get("fixable") and fix in ("safe", "review")):
+            penalties["findings_after_fixes"] += points
+    for layer in (allowlist or {}).get("layers", []) or []:
+        penalties["allowlist"] += ALLOWLIST_POINTS.get(str(layer.get("verdict", "")).upper(), 0)
+    for endpoint in (probe or {}).get("endpoints", []) or []:
+        seconds = endpoint_seconds(endpoint)
+        if seconds is None:
+            continue
+        if seconds >= GATEWAY_CUT_SECONDS:
+            penalties["endpoints"] += ENDPOINT_OVER_POINTS
+        elif seconds >= NEAR_CUT_SECONDS:
+            penalties["endpoints"] += ENDPOINT_NEAR_POINTS
+    other = penalties["allowlist"] + penalties["endpoints"]
+    value = max(0, 100 - penalties["findings"] - other)
+    after = max(0, 100 - penalties["findings_after_fixes"] - other)
+    checked = {"scan": True, "allowlist": allowlist is not None, "probe": probe is not None}
+    return Score(value=value, after_fixes=after, grade=grade(value), penalties=penalties, checked=checked)
+
+
+DEFINITION = (__doc__ or "").strip()
