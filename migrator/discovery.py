@@ -17,6 +17,13 @@ import pathspec
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "site-packages", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Files the project-wide checks read (allowlists: web server, cloud and cluster configuration).
+PROJECT_SUFFIXES = (
+    ".conf", ".cfg", ".config", ".htaccess", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".env",
+    ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site",
+)
+PROJECT_NAMES = frozenset({"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg", "web.config", "iptables",
+                           "ip6tables", "nftables.conf", ".env", "Dockerfile"})
 
 
 def _is_venv(path: Path) -> bool:
@@ -26,7 +33,8 @@ def _is_venv(path: Path) -> bool:
 @dataclass
 class Discovery:
     excludes: tuple[str, ...] = ()
-    suffixes: tuple[str, ...] = PYTHON_SUFFIXES
+    suffixes: tuple[str, ...] | None = PYTHON_SUFFIXES  # None: every file
+    names: frozenset[str] = frozenset()  # wanted whatever their suffix
     problems: list[tuple[str, str]] = field(default_factory=list)
 
     def _excluded(self, rel: str) -> bool:
@@ -77,13 +85,13 @@ class Discovery:
                 if is_dir:
                     if entry.name in SKIP_DIRS or _is_venv(Path(entry.path)):
                         continue
-                    if self._ignored(specs, rel + "/") or self._excluded(rel):
+                    if (specs and self._ignored(specs, rel + "/")) or (self.excludes and self._excluded(rel)):
                         continue
                     subfolders.append(Path(entry.path))
                     continue
-                if not entry.name.endswith(self.suffixes):
+                if self.suffixes is not None and not entry.name.endswith(self.suffixes) and entry.name not in self.names:
                     continue
-                if self._ignored(specs, rel) or self._excluded(rel):
+                if (specs and self._ignored(specs, rel)) or (self.excludes and self._excluded(rel)):
                     continue
                 if is_link:
                     target = os.path.realpath(entry.path)

@@ -7,8 +7,11 @@ propose no further edits (idempotency). A file that fails either is reported and
 from __future__ import annotations
 
 import ast
+import codecs
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from migrator import sourcefile
 from migrator.codemods import KINDS
@@ -31,16 +34,22 @@ class FileResult:
     new_text: str | None = None  # set when fixes change the file
     written: bool = False
     candidate: bool = False
+    encoding: str = "utf-8"
+    bom: bool = False
+    digest: str = ""  # of the bytes read, to refuse writing a file that changed during the run
+    file: str = ""  # the real path (display may be relative to the working folder)
 
 
-def python_findings(display: str, text: str, rules: list[Rule]) -> tuple[list[Finding], ast.Module]:
+def python_findings(
+    display: str, text: str, rules: list[Rule], settings: dict[str, Any] | None = None
+) -> tuple[list[Finding], ast.Module]:
     """All findings of `rules` in one Python text. Raises SyntaxError / RecursionError / ValueError."""
     tree = ast.parse(text)
-    ctx = PythonContext(display, text, tree, rules)
+    ctx = PythonContext(display, text, tree, rules, settings or {})
     findings: list[Finding] = []
     for rule in rules:
         kind = KINDS.get(rule.kind)
-        if kind is None or getattr(kind, "LANGUAGE", "python") != "python":
+        if kind is None or getattr(kind, "LANGUAGE", "python") != "python":  # project-wide kinds run later
             continue
         findings.extend(kind.findings(ctx, rule))
     suppressions = find_suppressions(text, tree)
@@ -64,9 +73,11 @@ def python_findings(display: str, text: str, rules: list[Rule]) -> tuple[list[Fi
     return findings, tree
 
 
-def fix_text(display: str, text: str, rules: list[Rule], unsafe: bool) -> tuple[str, list[Finding], list[Finding]]:
+def fix_text(
+    display: str, text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None
+) -> tuple[str, list[Finding], list[Finding]]:
     """(new text, all findings, fixed findings) after one round of fixes; raises on unparsable input."""
-    findings, _ = python_findings(display, text, rules)
+    findings, _ = python_findings(display, text, rules, settings)
     edits, fixed = select_edits(findings, unsafe)
     if not edits:
         return text, findings, []
@@ -77,17 +88,21 @@ class VerificationError(Exception):
     pass
 
 
-def verify(display: str, new_text: str, rules: list[Rule], unsafe: bool) -> None:
+def verify(display: str, new_text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None) -> None:
     try:
         ast.parse(new_text)
     except (SyntaxError, ValueError) as exc:
         raise VerificationError(f"the fix would produce invalid code ({exc}); file left untouched") from None
-    again, _, _ = fix_text(display, new_text, rules, unsafe)
+    again, _, _ = fix_text(display, new_text, rules, unsafe, settings)
     if again != new_text:
         raise VerificationError("a second fix pass would change the file again (internal error); file left untouched")
 
 
-def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, write: bool) -> FileResult:
+def process_file(
+    path: Path, display: str, rules: list[Rule], unsafe: bool, write: bool, settings: dict[str, Any] | None = None
+) -> FileResult:
+    """Analyse (and optionally fix) one file. `settings`: run-wide values for the rule kinds
+    (e.g. "background" endpoints, "timings" results), plain data so workers can receive them."""
     result = FileResult(display)
     try:
         raw = path.read_bytes()
@@ -97,13 +112,16 @@ def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, writ
     if not is_candidate(raw):
         return result
     result.candidate = True
+    result.file = str(path)
+    result.digest = hashlib.sha256(raw).hexdigest()
     try:
         source = sourcefile.decode(path, raw, python=True)
     except sourcefile.SourceError as exc:
         result.problem = FileProblem(display, str(exc), exc.line)
         return result
+    result.encoding, result.bom = source.encoding, source.bom
     try:
-        new_text, findings, fixed = fix_text(display, source.text, rules, unsafe)
+        new_text, findings, fixed = fix_text(display, source.text, rules, unsafe, settings)
     except SyntaxError as exc:
         result.problem = FileProblem(display, f"cannot parse: {exc.msg}; file left untouched", exc.lineno)
         return result
@@ -119,7 +137,7 @@ def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, writ
     if new_text == source.text:
         return result
     try:
-        verify(display, new_text, rules, unsafe)
+        verify(display, new_text, rules, unsafe, settings)
     except VerificationError as exc:
         for finding in fixed:
             finding.extra.pop("fixed", None)
@@ -130,15 +148,24 @@ def process_file(path: Path, display: str, rules: list[Rule], unsafe: bool, writ
         return result
     result.old_text, result.new_text = source.text, new_text
     if write:
-        try:
-            if path.read_bytes() != raw:
-                result.problem = FileProblem(display, "changed while vni-migrate ran; left untouched")
-                return result
-            sourcefile.write_atomic(path, source.encode(new_text))
-            result.written = True
-        except (OSError, UnicodeEncodeError) as exc:
-            result.problem = FileProblem(display, f"cannot write: {exc}; file left untouched")
+        write_result(result)
     return result
+
+
+def write_result(result: FileResult) -> None:
+    """Write `result.new_text` atomically, unless the file changed since it was read."""
+    if result.new_text is None or result.problem is not None:
+        return
+    path = Path(result.file or result.path)
+    try:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != result.digest:
+            result.problem = FileProblem(result.path, "changed while vni-migrate ran; left untouched")
+            return
+        data = result.new_text.encode(result.encoding)
+        sourcefile.write_atomic(path, (codecs.BOM_UTF8 + data) if result.bom else data)
+        result.written = True
+    except (OSError, UnicodeEncodeError) as exc:
+        result.problem = FileProblem(result.path, f"cannot write: {exc}; file left untouched")
 
 
 def severity_rank(severity: Severity) -> int:

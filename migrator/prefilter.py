@@ -16,9 +16,10 @@ EXACT = re.compile(
 )
 
 
-def is_candidate(raw: bytes) -> bool:
-    """True when the file may hold something a rule reports."""
-    lowered = raw.lower()
+def is_candidate(raw: bytes, lowered: bytes | None = None) -> bool:
+    """True when the file may hold something a rule reports (`lowered`: raw.lower(), if at hand)."""
+    if lowered is None:
+        lowered = raw.lower()
     if not any(needle in lowered for needle in NEEDLES):
         return False
     return EXACT.search(raw) is not None

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from migrator.codemods import KINDS
-from migrator.discovery import Discovery
-from migrator.engine import FileResult, process_file
+from migrator.discovery import PROJECT_NAMES, PROJECT_SUFFIXES, PYTHON_SUFFIXES, Discovery
+from migrator.engine import FileResult, process_file, write_result
 from migrator.findings import FileProblem, Finding
 from migrator.prefilter import is_candidate
+from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules
 
 POOL_THRESHOLD = 48  # files; below this a pool costs more than it saves
@@ -32,6 +34,10 @@ class RunOptions:
     unsafe_fixes: bool = False
     write: bool = False  # apply fixes in place
     jobs: int | None = None
+    listener_url: str | None = None  # the webhook listener, for the allowlist check
+    # Run-wide values for rule kinds, plain data only (workers receive it): e.g. "background"
+    # (endpoint list), "timings" (probe JSON path), "background_mode".
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,16 +66,18 @@ def enabled_rules(options: RunOptions) -> list[Rule]:
 
 
 _WORKER_RULES: list[Rule] = []
+_WORKER_SETTINGS: dict[str, Any] = {}
 
 
-def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
-    global _WORKER_RULES
+def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], settings: dict[str, Any]) -> None:
+    global _WORKER_RULES, _WORKER_SETTINGS
     _WORKER_RULES = select_rules(load_rules(rule_dirs, KINDS), select, ignore)
+    _WORKER_SETTINGS = settings
 
 
 def _work(args: tuple[str, str, bool, bool]) -> FileResult:
     path, display, unsafe, write = args
-    return process_file(Path(path), display, _WORKER_RULES, unsafe, write)
+    return process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS)
 
 
 def run(
@@ -80,10 +88,17 @@ def run(
     """Scan (and with options.write, fix) every candidate file under `paths`."""
     rules = enabled_rules(options)
     result = RunResult(rules=rules)
-    discovery = Discovery(excludes=options.exclude)
+    discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
     files = []
     scanned = 0
-    for path, display in discovery.files(paths):
+    hints: dict[str, set[Path]] = {}
+    hint_filters = [
+        (rule.kind, KINDS[rule.kind].prefilter) for rule in project_rules(rules) if hasattr(KINDS[rule.kind], "prefilter")
+    ]
+    every_file = list(discovery.files(paths))
+    for path, display in every_file:
+        if not path.name.endswith(PYTHON_SUFFIXES):
+            continue
         scanned += 1
         try:
             with open(path, "rb") as handle:
@@ -91,21 +106,25 @@ def run(
         except OSError as exc:
             result.problems.append(FileProblem(display, f"cannot read: {exc.strerror or exc}"))
             continue
-        if is_candidate(raw):  # cheap check here, so workers only ever see likely files
+        lowered = raw.lower()
+        if is_candidate(raw, lowered):  # cheap check here, so workers only ever see likely files
             files.append((path, display))
+        for kind_name, prefilter in hint_filters:  # project-wide kinds look at the same bytes
+            for tag in prefilter(path, lowered):
+                hints.setdefault(f"{kind_name}:{tag}", set()).add(path)
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     jobs = options.jobs or os.cpu_count() or 1
     file_results: list[FileResult] = []
     if len(files) >= POOL_THRESHOLD and jobs > 1:
-        work = [(str(p), d, options.unsafe_fixes, options.write) for p, d in files]
+        work = [(str(p), d, options.unsafe_fixes, False) for p, d in files]
         ctx = None
         if sys.platform.startswith("linux"):
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore)
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
         ) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
                 file_results.append(file_result)
@@ -113,9 +132,20 @@ def run(
                     progress(i + 1, len(files))
     else:
         for i, (path, display) in enumerate(files):
-            file_results.append(process_file(path, display, rules, options.unsafe_fixes, options.write))
+            file_results.append(process_file(path, display, rules, options.unsafe_fixes, False, options.settings))
             if progress:
                 progress(i + 1, len(files))
+    file_rules = [r for r in rules if r not in project_rules(rules)]
+    context = ProjectContext(
+        list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings
+    )
+    extra = run_project_checks(context)
+    result.problems.extend(context.problems)
+    if extra:
+        file_results.extend(merge(context, extra, options.unsafe_fixes, file_rules, options.settings))
+    if options.write:
+        for file_result in file_results:
+            write_result(file_result)
     for file_result in file_results:
         result.findings.extend(file_result.findings)
         if file_result.problem:

@@ -18,6 +18,7 @@ class PythonContext:
     text: str
     tree: ast.Module
     rules: list[Rule]
+    settings: dict[str, Any] = field(default_factory=dict)  # run-wide values (RunOptions.settings)
     index: LineIndex = field(init=False)
 
     def __post_init__(self) -> None:

@@ -168,7 +168,7 @@ def test_every_rule_has_enough_examples() -> None:
     from migrator.rulefile import load_rules
 
     for rule in load_rules((), KINDS):
-        if rule.kind == "unused-suppression":
+        if rule.kind in ("unused-suppression", "webhook-sender-allowlist"):  # report-only or project-wide
             continue
         assert len(rule.fixed_examples) >= 5, rule.id
         assert len(rule.unchanged_examples) >= 3, rule.id

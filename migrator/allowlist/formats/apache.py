@@ -33,7 +33,12 @@ _CLOSE = re.compile(r"^\s*</\s*([A-Za-z]+)\s*>")
 _SCOPING = {"location", "locationmatch", "directory", "directorymatch", "files", "filesmatch", "virtualhost", "if"}
 
 
+_SOURCE_SUFFIXES = (".py", ".pyi", ".json", ".tf", ".tfvars", ".yaml", ".yml", ".md", ".rst", ".txt")
+
+
 def detect(path: Path, text: str) -> bool:
+    if path.suffix.lower() in _SOURCE_SUFFIXES:  # program source and data formats have their own adapters
+        return False
     return bool(_HINT.search(text))
 
 

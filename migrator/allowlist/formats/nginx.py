@@ -33,7 +33,12 @@ _APACHE_HINT = re.compile(r"^\s*(<(VirtualHost|Location|Directory|Files|Require|
 _NGINX_HINT = re.compile(r"^\s*(allow|deny)\s+[^;\n]+;|^\s*geo\s|^\s*location\s|^\s*server\s*\{", re.MULTILINE)
 
 
+_SOURCE_SUFFIXES = (".py", ".pyi", ".json", ".tf", ".tfvars", ".yaml", ".yml", ".md", ".rst", ".txt")
+
+
 def detect(path: Path, text: str) -> bool:
+    if path.suffix.lower() in _SOURCE_SUFFIXES:  # program source and data formats have their own adapters
+        return False
     return bool(_NGINX_HINT.search(text)) and not _APACHE_HINT.search(text)
 
 

@@ -1,0 +1,99 @@
+"""VNI040: allowlists in front of the webhook listener must let the three new sender IPs through.
+
+A project-wide kind: it hands the allowlist audit (`migrator.allowlist`) the files that can hold
+an allowlist or the webhook route, after a cheap byte check so a large tree costs little.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from migrator.allowlist.discover import _wanted
+from migrator.findings import FileProblem, Finding
+from migrator.rulefile import Rule
+
+KIND = "webhook-sender-allowlist"
+LANGUAGE = "project"
+
+_ADDRESS = re.compile(rb"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|::/0|deny\s+all|denyall")
+_CONFIG_WORDS = (b"allow", b"deny", b"whitelist", b"cidr", b"ipblock", b"sourcerange", b"ipsecurity", b"require", b"acl", b"saddr", b"firewall", b"ingress")
+# Python and .env allowlists are named for what they hold; a plain "allow" in code is no allowlist.
+_CODE_WORDS = (b"allowed_ips", b"allowlist", b"allow_list", b"whitelist", b"webhook_ips", b"trusted_ips", b"sender_ips", b"allowed_webhook", b"ip_allow", b"allowed_hosts_ips")
+_CODE_GATE = (b"_ips", b"allowlist", b"whitelist", b"allow_list", b"ip_allow")  # every _CODE_WORDS entry holds one
+_ROUTE_MARKERS = (b"route", b"@app.", b"@router.", b"path(", b"re_path(")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()[:2_000_000].lower()
+    except OSError:
+        return b""
+
+
+# Data formats hold allowlists only in a few known shapes; checking for them first keeps large
+# trees of unrelated JSON and YAML (API specs, fixtures) away from the parsers.
+_SHAPES = {
+    ".json": (b"aws::ec2::securitygroup", b"aws::waf"),
+    ".yaml": (b"aws::ec2::securitygroup", b"aws::waf", b"networkpolicy", b"authorizationpolicy", b"ipallowlist",
+              b"ipwhitelist", b"whitelist-source-range", b"allowlist-source-range"),
+    ".tf": (b"cidr", b"source_address", b"ip_set", b"source_ranges"),
+}
+_SHAPES[".yml"] = _SHAPES[".yaml"]
+_SHAPES[".tfvars"] = _SHAPES[".tf"]
+
+
+def _allowlist_candidate(path: Path, raw: bytes) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in _SHAPES:
+        words: tuple[bytes, ...] = _SHAPES[suffix]
+    elif suffix in (".py", ".pyi") or ".env" in path.name:
+        words = _CODE_WORDS
+    else:
+        words = _CONFIG_WORDS
+    return any(word in raw for word in words) and _ADDRESS.search(raw) is not None
+
+
+def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
+    """Tags for a Python file whose bytes the runner already read: "allowlist" and/or "route"."""
+    tags: tuple[str, ...] = ()
+    if any(word in lowered for word in _CODE_GATE) and _allowlist_candidate(path, lowered):
+        tags += ("allowlist",)
+    if b"hook" in lowered and any(marker in lowered for marker in _ROUTE_MARKERS):
+        tags += ("route",)
+    return tags
+
+
+def validate_parameters(parameters: dict) -> str | None:  # type: ignore[type-arg]
+    return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
+
+
+def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
+    from migrator import allowlist
+
+    chosen = sorted(ctx.hints.get(f"{KIND}:allowlist", set()))
+    for path, _ in ctx.files:  # configuration files: the runner does not read them, so read here
+        if path.suffix not in (".py", ".pyi") and (_wanted(path) or path.name == ".env"):
+            if _allowlist_candidate(path, _read(path)):
+                chosen.append(path)
+    if not chosen:
+        return []
+    try:
+        result = allowlist.audit(chosen, ctx.listener_url)
+        routes = sorted(ctx.hints.get(f"{KIND}:route", set()) - set(chosen))
+        if result.layers and routes and not ctx.listener_url:
+            # Only now is the listener's scope worth finding: audit again with the route files.
+            result = allowlist.audit(chosen + routes, None)
+    except ValueError as exc:
+        ctx.problems.append(FileProblem("--listener-url", str(exc)))
+        return []
+    for problem in result.problems:  # "path:line: message" or "path: message"
+        where, _, message = str(problem).partition(": ")
+        path, _, line = where.rpartition(":") if where.rsplit(":", 1)[-1].isdigit() else (where, "", "")
+        ctx.problems.append(FileProblem(ctx.display(Path(path)), f"allowlist: {message}", int(line) if line else None))
+    out: list[Finding] = []
+    for finding in allowlist.findings(result):
+        finding.path = ctx.display(Path(finding.path))
+        finding.rule = rule.id
+        out.append(finding)
+    return out

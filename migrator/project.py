@@ -1,0 +1,105 @@
+"""The project phase: rules that need the whole tree, and merging their edits into files.
+
+Per-file rules run first (in worker processes). Then every kind with `LANGUAGE = "project"`
+gets a `ProjectContext` (all discovered paths, the per-file results, a cached text reader) and
+returns findings for any file, with edits against that file's text. Their edits join the file's
+own in one selection (groups, overlaps) and one verification before anything is written.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator import sourcefile
+from migrator.codemods import KINDS
+from migrator.edits import apply_edits, select_edits
+from migrator.engine import FileResult, VerificationError, verify
+from migrator.findings import FileProblem, Finding
+from migrator.rulefile import Rule
+
+
+@dataclass
+class ProjectContext:
+    roots: list[Path]
+    files: list[tuple[Path, str]]  # every discovered file: (path, display path)
+    results: dict[str, FileResult]  # per-file results by display path (candidates only)
+    rules: list[Rule]
+    listener_url: str | None = None
+    problems: list[FileProblem] = field(default_factory=list)
+    hints: dict[str, set[Path]] = field(default_factory=dict)  # "kind:tag" -> Python files a kind's prefilter chose
+    settings: dict[str, Any] = field(default_factory=dict)  # RunOptions.settings
+    _texts: dict[str, sourcefile.SourceFile | None] = field(default_factory=dict)
+
+    def display(self, path: Path) -> str:
+        """The display path the rest of the run uses for `path` (falls back to str(path))."""
+        wanted = path.resolve()
+        for candidate, display in self.files:
+            if candidate.resolve() == wanted:
+                return display
+        return str(path)
+
+    def source(self, display: str, path: Path) -> sourcefile.SourceFile | None:
+        if display not in self._texts:
+            try:
+                self._texts[display] = sourcefile.read(path, python=path.suffix in (".py", ".pyi"))
+            except sourcefile.SourceError:
+                self._texts[display] = None
+        return self._texts[display]
+
+
+def project_rules(rules: list[Rule]) -> list[Rule]:
+    return [r for r in rules if getattr(KINDS.get(r.kind), "LANGUAGE", "python") == "project"]
+
+
+def run_project_checks(ctx: ProjectContext) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in project_rules(ctx.rules):
+        found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+    return found
+
+
+def merge(
+    ctx: ProjectContext, extra: list[Finding], unsafe: bool, file_rules: list[Rule], settings: dict[str, Any] | None = None
+) -> list[FileResult]:
+    """Fold project findings into per-file results, recomputing the fixed text where they add edits."""
+    touched: list[FileResult] = []
+    by_path: dict[str, list[Finding]] = {}
+    for finding in extra:
+        by_path.setdefault(finding.path, []).append(finding)
+    paths = {display: path for path, display in ctx.files}
+    for display, findings in by_path.items():
+        result = ctx.results.get(display)
+        if result is None:
+            result = FileResult(display)
+            ctx.results[display] = result
+            touched.append(result)
+        result.findings.extend(findings)
+        if result.problem is not None or not any(f.edits for f in findings):
+            continue
+        path = paths.get(display, Path(display))
+        source = ctx.source(display, path)
+        if source is None:
+            result.problem = FileProblem(display, "cannot read as text; its fixes were not applied")
+            continue
+        edits, fixed = select_edits(result.findings, unsafe)
+        if not edits:
+            continue
+        new_text = apply_edits(source.text, edits)
+        if path.suffix in (".py", ".pyi"):
+            try:
+                ast.parse(new_text)
+                verify(display, new_text, file_rules, unsafe, settings)
+            except (SyntaxError, ValueError, VerificationError) as exc:
+                result.problem = FileProblem(display, f"project-wide fix not applied: {exc}")
+                continue
+        for finding in fixed:
+            finding.extra["fixed"] = True
+        result.old_text, result.new_text = source.text, new_text
+        result.file = str(path)
+        result.encoding, result.bom = source.encoding, source.bom
+        result.digest = hashlib.sha256(source.raw).hexdigest()
+    return touched
