@@ -185,8 +185,10 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def builtin_rules_dir() -> Path:
-    """The bundled rules: `rules/` in a checkout, or the copy shipped in the package."""
-    return REPO_RULES_DIR if REPO_RULES_DIR.is_dir() and any(REPO_RULES_DIR.glob("*.yaml")) else BUILTIN_RULES_DIR
+    """The bundled rules: `migrator/data/rules` (a link to `rules/` in a checkout, real files in a wheel)."""
+    if BUILTIN_RULES_DIR.is_dir():
+        return BUILTIN_RULES_DIR
+    return REPO_RULES_DIR
 
 
 def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | None = None) -> list[Rule]:
@@ -194,7 +196,7 @@ def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | 
     for directory in (builtin_rules_dir(), *extra_dirs):
         for path in rule_files(directory):
             rule = load_rule(path, known_kinds)
-            if rule.id in rules and directory != builtin_rules_dir():
+            if rule.id in rules and directory.resolve() != builtin_rules_dir().resolve():
                 raise RuleFileError(path, 1, f"rule id {rule.id} is already defined in {rules[rule.id].path}")
             rules[rule.id] = rule
     return sorted(rules.values(), key=lambda r: r.id)

@@ -22,7 +22,39 @@ from migrator.prefilter import is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules
 
-POOL_THRESHOLD = 48  # files; below this a pool costs more than it saves
+POOL_THRESHOLD = 48  # candidate files; below this a pool costs more than it saves
+PREFILTER_POOL_THRESHOLD = 4000  # files to screen; reading and screening is cheap per file
+
+
+def _fork_context():  # type: ignore[no-untyped-def]
+    """Fork where available: workers start in milliseconds and inherit the loaded rules."""
+    if sys.platform.startswith("linux"):
+        import multiprocessing
+
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _screen(batch: list[tuple[str, str]], hint_kinds: tuple[str, ...]) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
+    """Read each file once: keep the parse candidates, collect project kinds' tags, note unreadable files."""
+    prefilters = [(kind, KINDS[kind].prefilter) for kind in hint_kinds]
+    candidates: list[tuple[str, str]] = []
+    hints: dict[str, list[str]] = {}
+    problems: list[tuple[str, str]] = []
+    for path, display in batch:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            problems.append((display, f"cannot read: {exc.strerror or exc}"))
+            continue
+        lowered = raw.lower()
+        if is_candidate(raw, lowered):
+            candidates.append((path, display))
+        for kind, prefilter in prefilters:
+            for tag in prefilter(Path(path), lowered):
+                hints.setdefault(f"{kind}:{tag}", []).append(path)
+    return candidates, hints, problems
 
 
 @dataclass
@@ -89,42 +121,32 @@ def run(
     rules = enabled_rules(options)
     result = RunResult(rules=rules)
     discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
-    files = []
-    scanned = 0
-    hints: dict[str, set[Path]] = {}
-    hint_filters = [
-        (rule.kind, KINDS[rule.kind].prefilter) for rule in project_rules(rules) if hasattr(KINDS[rule.kind], "prefilter")
-    ]
     every_file = list(discovery.files(paths))
-    for path, display in every_file:
-        if not path.name.endswith(PYTHON_SUFFIXES):
-            continue
-        scanned += 1
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            result.problems.append(FileProblem(display, f"cannot read: {exc.strerror or exc}"))
-            continue
-        lowered = raw.lower()
-        if is_candidate(raw, lowered):  # cheap check here, so workers only ever see likely files
-            files.append((path, display))
-        for kind_name, prefilter in hint_filters:  # project-wide kinds look at the same bytes
-            for tag in prefilter(path, lowered):
-                hints.setdefault(f"{kind_name}:{tag}", set()).add(path)
+    python_files = [(str(p), d) for p, d in every_file if p.name.endswith(PYTHON_SUFFIXES)]
+    jobs = options.jobs or os.cpu_count() or 1
+    hint_kinds = tuple(rule.kind for rule in project_rules(rules) if hasattr(KINDS[rule.kind], "prefilter"))
+    if len(python_files) >= PREFILTER_POOL_THRESHOLD and jobs > 1:
+        chunk = -(-len(python_files) // (jobs * 4))
+        batches = [python_files[i : i + chunk] for i in range(0, len(python_files), chunk)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+            screened = list(pool.map(_screen, batches, [hint_kinds] * len(batches)))
+    else:
+        screened = [_screen(python_files, hint_kinds)]
+    files: list[tuple[Path, str]] = []
+    hints: dict[str, set[Path]] = {}
+    for candidates, batch_hints, problems in screened:
+        files.extend((Path(p), d) for p, d in candidates)
+        for tag, tagged in batch_hints.items():
+            hints.setdefault(tag, set()).update(Path(p) for p in tagged)
+        result.problems.extend(FileProblem(d, m) for d, m in problems)
+    scanned = len(python_files)
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
-    jobs = options.jobs or os.cpu_count() or 1
     file_results: list[FileResult] = []
     if len(files) >= POOL_THRESHOLD and jobs > 1:
         work = [(str(p), d, options.unsafe_fixes, False) for p, d in files]
-        ctx = None
-        if sys.platform.startswith("linux"):
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
+            max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
         ) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
                 file_results.append(file_result)

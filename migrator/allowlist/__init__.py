@@ -31,8 +31,11 @@ RULE_ID = "VNI040"
 _FAILING = {Verdict.BLOCKS, Verdict.PARTIAL, Verdict.UNKNOWN, Verdict.SEES_PROXY_IP}
 
 
-def audit(paths: list[Path], listener_url: str | None = None) -> AuditResult:
-    """Audit every allowlist under `paths`. Raises ValueError for a malformed `listener_url`."""
+def audit(paths: list[Path], listener_url: str | None = None, find_listener: bool = True) -> AuditResult:
+    """Audit every allowlist under `paths`. Raises ValueError for a malformed `listener_url`.
+
+    `find_listener=False` skips looking for the webhook route in the Python files (every rule is
+    then in scope): a cheap first pass that tells whether anything restricts at all."""
     from migrator.allowlist.formats import ADAPTERS
 
     files = candidate_files([Path(p) for p in paths])
@@ -41,6 +44,8 @@ def audit(paths: list[Path], listener_url: str | None = None) -> AuditResult:
     readable = [(path, text) for path, text in texts if text is not None]
     if listener_url:
         listener = from_url(listener_url)
+    elif not find_listener:
+        listener = Listener()
     else:
         listener = find_route([(p, t) for p, t in readable if p.suffix == ".py"])
     ctx = AuditContext(listener, texts=probe.texts, encodings=probe.encodings)

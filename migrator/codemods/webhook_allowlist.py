@@ -79,9 +79,9 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     if not chosen:
         return []
     try:
-        result = allowlist.audit(chosen, ctx.listener_url)
+        result = allowlist.audit(chosen, ctx.listener_url, find_listener=bool(ctx.listener_url))
         routes = sorted(ctx.hints.get(f"{KIND}:route", set()) - set(chosen))
-        if result.layers and routes and not ctx.listener_url:
+        if result.layers and not ctx.listener_url:
             # Only now is the listener's scope worth finding: audit again with the route files.
             result = allowlist.audit(chosen + routes, None)
     except ValueError as exc:

@@ -28,7 +28,10 @@ def finding_line(finding: Finding, colour: bool) -> str:
 
 
 def render(result: RunResult, colour: bool = False, show_suppressed: bool = False, mode: str = "scan") -> str:
-    lines = [finding_line(f, colour) for f in result.findings if show_suppressed or not f.suppressed]
+    shown = [f for f in result.findings if show_suppressed or not f.suppressed]
+    if mode == "fix":  # after fixing, list what is left, as ruff does
+        shown = [f for f in shown if not f.extra.get("fixed")]
+    lines = [finding_line(f, colour) for f in shown]
     for problem in result.problems:
         lines.append(redact_text(f"{problem}" + ("" if "untouched" in problem.message else "")))
     s = summary(result)
@@ -39,7 +42,8 @@ def render(result: RunResult, colour: bool = False, show_suppressed: bool = Fals
         tail += f" ({s['suppressed']} suppressed)"
     tail += f". Fixes: {fixes['safe']} safe, {fixes['review']} need review (--unsafe-fixes), {fixes['manual']} manual."
     if mode == "fix":
-        tail += f" {s['files_written']} files changed."
+        fixed = sum(1 for f in result.findings if f.extra.get("fixed"))
+        tail += f" Fixed {fixed} in {s['files_written']} files."
     elif s["files_changed"]:
         tail += f" {s['files_changed']} files would change."
     if result.problems:
