@@ -8,6 +8,8 @@ skipped and its findings say so.
 
 from __future__ import annotations
 
+import itertools
+
 from migrator.findings import Edit, Finding, FixSafety
 
 
@@ -67,7 +69,7 @@ def select_edits(findings: list[Finding], unsafe: bool) -> tuple[list[Edit], lis
 
 
 def _overlapping(edits: list[Edit]) -> bool:
-    return any(b.start < a.end for a, b in zip(edits, edits[1:]))
+    return any(b.start < a.end for a, b in itertools.pairwise(edits))
 
 
 def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:

@@ -18,7 +18,7 @@ from migrator.findings import FixSafety, Severity
 BUILTIN_RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
 REPO_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
-REQUIRED = {
+REQUIRED: dict[str, type] = {
     "id": str,
     "name": str,
     "title": str,
@@ -28,7 +28,7 @@ REQUIRED = {
     "message": str,
     "rationale": str,
 }
-OPTIONAL = {"parameters": dict, "examples": dict, "link": str}
+OPTIONAL: dict[str, type] = {"parameters": dict, "examples": dict, "link": str}
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")
 
 

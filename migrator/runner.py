@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from migrator.codemods import KINDS
-from migrator.discovery import PROJECT_NAMES, PROJECT_SUFFIXES, PYTHON_SUFFIXES, Discovery
+from migrator.discovery import (
+    PROJECT_NAMES,
+    PROJECT_SUFFIXES,
+    PYTHON_SUFFIXES,
+    Discovery,
+)
 from migrator.engine import FileResult, process_file, write_result
 from migrator.findings import FileProblem, Finding
 from migrator.prefilter import is_candidate

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from migrator.codemods import split_prefix, unused_suppression, url_mention, url_rewrite, webhook_allowlist
+from migrator.codemods import (
+    split_prefix,
+    unused_suppression,
+    url_mention,
+    url_rewrite,
+    webhook_allowlist,
+)
 
 KINDS: dict[str, ModuleType] = {
     module.KIND: module for module in (url_rewrite, split_prefix, url_mention, unused_suppression, webhook_allowlist)

@@ -24,7 +24,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def _uri(path: str) -> str:
     posix = PurePosixPath(path.replace("\\", "/"))
     text = str(posix)
-    return text[2:] if text.startswith("./") else text
+    return text.removeprefix("./")
 
 
 def _rule(rule: Rule) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def render(result: RunResult, colour: bool = False, show_suppressed: bool = Fals
         shown = [f for f in shown if not f.extra.get("fixed")]
     lines = [finding_line(f, colour) for f in shown]
     for problem in result.problems:
-        lines.append(redact_text(f"{problem}" + ("" if "untouched" in problem.message else "")))
+        lines.append(redact_text(str(problem)))
     s = summary(result)
     counts = ", ".join(f"{n} {sev}" for sev, n in s["findings"].items() if n) or "no findings"
     fixes = s["by_fix"]

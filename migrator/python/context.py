@@ -8,7 +8,13 @@ from functools import cached_property
 from typing import Any
 
 from migrator.findings import Edit, Finding, FixSafety
-from migrator.python.urlflow import ClientSpec, FileAnalysis, FlowConfig, LineIndex, analyse
+from migrator.python.urlflow import (
+    ClientSpec,
+    FileAnalysis,
+    FlowConfig,
+    LineIndex,
+    analyse,
+)
 from migrator.rulefile import Rule
 
 

@@ -26,7 +26,7 @@ class Resolution:
 @dataclass
 class ClassInfo:
     node: ast.ClassDef
-    attrs: dict[str, list[ast.expr]] = field(default_factory=dict)
+    attrs: dict[str, list[ast.expr | None]] = field(default_factory=dict)  # None: bound, value unknown
     props: dict[str, ast.expr | None] = field(default_factory=dict)
     bases: list[str] = field(default_factory=list)
 
@@ -244,9 +244,10 @@ class Resolver:
 
     def _overridden_below(self, class_name: str, attr: str) -> bool:
         for info in self.classes.values():
-            if class_name in info.bases:
-                if attr in info.attrs or attr in info.props or self._overridden_below(info.node.name, attr):
-                    return True
+            if class_name in info.bases and (
+                attr in info.attrs or attr in info.props or self._overridden_below(info.node.name, attr)
+            ):
+                return True
         return False
 
     def _resolve_attribute(self, node: ast.Attribute) -> Resolution | None:
@@ -295,7 +296,8 @@ class Resolver:
         name = _dotted(node.func)
         qualified = self.qualify(name)
         if qualified in ("os.getenv", "os.environ.get") and len(node.args) >= 2:
-            env_name = node.args[0].value if isinstance(node.args[0], ast.Constant) else None
+            first = node.args[0]
+            env_name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
             return Resolution(
                 node.args[1],
                 f"env:{env_name}@{node.lineno}",

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from migrator import urls
 from migrator.findings import Edit
-from migrator.python.literals import Field, Piece, Text, literal_pieces, source_span, text_value
+from migrator.python.literals import (
+    Field,
+    Piece,
+    Text,
+    literal_pieces,
+    source_span,
+    text_value,
+)
 from migrator.python.resolve import Resolution, Resolver, children, dotted_name
 
 OPAQUE = "\ue000"
@@ -169,9 +176,8 @@ class _Analyzer:
             start, end = self.index.node_span(node)
             self.literal_spans.append((start, end))
             pieces = literal_pieces(self.text, start, end)
-            if pieces is not None and isinstance(node, ast.Constant):
-                if text_value(pieces) != node.value:
-                    pieces = None
+            if pieces is not None and isinstance(node, ast.Constant) and text_value(pieces) != node.value:
+                pieces = None  # the source map must reproduce ast's value exactly, or no edit
             if pieces is not None and isinstance(node, ast.JoinedStr):
                 fields = [p for p in pieces if isinstance(p, Field)]
                 values = [v for v in node.values if isinstance(v, ast.FormattedValue)]
@@ -277,9 +283,9 @@ class _Analyzer:
         name = dotted_name(node.func)
         qualified = self.resolver.qualify(name) if name else ""
         for function, kind in self.config.join_functions:
-            if qualified == function or (name and function.endswith("." + name) and name in self.resolver.imports):
-                if len(node.args) >= 2:
-                    return kind, node.args[0], node.args[1]
+            matches = qualified == function or (name and function.endswith("." + name) and name in self.resolver.imports)
+            if matches and len(node.args) >= 2:
+                return kind, node.args[0], node.args[1]
         if isinstance(node.func, ast.Attribute):
             client = self._client_call(node.func.value)
             if client is not None:
@@ -358,10 +364,8 @@ class _Analyzer:
         """Sub-expressions of a string expression that are not string structure (call args...)."""
         if _is_str_constant(node):
             return []
-        if isinstance(node, ast.JoinedStr):
-            return [v.value for v in node.values if isinstance(v, ast.FormattedValue) and not self._is_string_root(v.value)] + [
-                v.value for v in node.values if isinstance(v, ast.FormattedValue) and self._is_string_root(v.value)
-            ][:0]
+        if isinstance(node, ast.JoinedStr):  # fields that are not strings themselves (calls, lookups)
+            return [v.value for v in node.values if isinstance(v, ast.FormattedValue) and not self._is_string_root(v.value)]
         if isinstance(node, ast.BinOp):
             out: list[ast.AST] = []
             for side in (node.left, node.right):
@@ -371,7 +375,7 @@ class _Analyzer:
                     out.append(side)
             return out
         if isinstance(node, ast.Call):
-            return list(node.args) + [kw.value for kw in node.keywords]
+            return [*node.args, *(kw.value for kw in node.keywords)]
         return []
 
     # -- analysis ------------------------------------------------------------------------------
@@ -470,9 +474,8 @@ class _Analyzer:
         local_edits_only = [e for e in edits if e not in remote_edits]
         if problem is None and remote_edits:
             covered = all(e in self.standalone.get(_literal_of(e, parts, per_part), set()) for e in remote_edits)
-            if covered and len(literals) == 1:
-                if not local_edits_only:
-                    return  # the definition's own finding fixes it
+            if covered and len(literals) == 1 and not local_edits_only:
+                return  # the definition's own finding fixes it
         if problem is None and len(literals) == 1 and not remote:
             (only,) = literals
             self.standalone[only] = set(edits)

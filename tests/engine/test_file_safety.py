@@ -128,7 +128,7 @@ def test_exclude_glob(tmp_path: Path) -> None:
 def test_file_changed_during_the_run_is_left_alone(tmp_path: Path, monkeypatch) -> None:
     f = tmp_path / "a.py"
     f.write_text(f'U = "{OLD}"\n')
-    import migrator.engine as engine
+    from migrator import engine
 
     real_verify = engine.verify
 
