@@ -21,6 +21,9 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 PROJECT_SUFFIXES = (
     ".conf", ".cfg", ".config", ".htaccess", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".env",
     ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site",
+    # configuration files and other languages (config-url, foreign-source kinds)
+    ".ini", ".toml", ".properties", ".xml", ".cs", ".php", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts",
+    ".tsx", ".java", ".go",
 )
 PROJECT_NAMES = frozenset({"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg", "web.config", "iptables",
                            "ip6tables", "nftables.conf", ".env", "Dockerfile"})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import codecs
 import hashlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ class FileResult:
     bom: bool = False
     digest: str = ""  # of the bytes read, to refuse writing a file that changed during the run
     file: str = ""  # the real path (display may be relative to the working folder)
+    created: bool = False  # the fix creates this file (old_text is ""); see write_result
 
 
 def python_findings(
@@ -157,6 +160,9 @@ def write_result(result: FileResult) -> None:
     if result.new_text is None or result.problem is not None:
         return
     path = Path(result.file or result.path)
+    if result.created:
+        _create_file(result, path)
+        return
     try:
         if hashlib.sha256(path.read_bytes()).hexdigest() != result.digest:
             result.problem = FileProblem(result.path, "changed while vni-migrate ran; left untouched")
@@ -166,6 +172,28 @@ def write_result(result: FileResult) -> None:
         result.written = True
     except (OSError, UnicodeEncodeError) as exc:
         result.problem = FileProblem(result.path, f"cannot write: {exc}; file left untouched")
+
+
+def _create_file(result: FileResult, path: Path) -> None:
+    """Create `path` (mode 0644) atomically; refuse if anything appeared there since the run looked."""
+    assert result.new_text is not None
+    try:
+        data = result.new_text.encode(result.encoding)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.link(tmp, path)  # fails if the name exists: never replaces what appeared meanwhile
+        finally:
+            os.unlink(tmp)
+        result.written = True
+    except FileExistsError:
+        result.problem = FileProblem(result.path, "appeared while vni-migrate ran; not overwritten")
+    except (OSError, UnicodeEncodeError) as exc:
+        result.problem = FileProblem(result.path, f"cannot create: {exc}")
 
 
 def severity_rank(severity: Severity) -> int:

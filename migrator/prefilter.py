@@ -11,7 +11,7 @@ import re
 
 NEEDLES = (b"visma", b"controller/api", b"background", b"ipp-", b"vni-migrate")
 EXACT = re.compile(
-    rb"visma\.net|controller/api|api/v\d+/background|erp[-_]api[-_]background|ipp-(?:company-id|application-type)|vni-migrate:",
+    rb"visma\.net|connect\.visma\.com|controller/api|api/v\d+/background|erp[-_]api[-_]background|ipp-(?:company-id|application-type)|vni-migrate:",
     re.IGNORECASE,
 )
 

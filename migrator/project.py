@@ -56,10 +56,21 @@ def project_rules(rules: list[Rule]) -> list[Rule]:
 
 
 def run_project_checks(ctx: ProjectContext) -> list[Finding]:
+    """Findings of the project kinds, plus those a per-file kind adds once the per-file results exist
+    (a Python kind may define `project_findings` too, e.g. VNI020 writing its helper module)."""
     found: list[Finding] = []
     for rule in project_rules(ctx.rules):
         found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+    for rule in ctx.rules:
+        kind = KINDS.get(rule.kind)
+        if getattr(kind, "LANGUAGE", "python") == "python" and hasattr(kind, "project_findings"):
+            found.extend(kind.project_findings(ctx, rule))
     return found
+
+
+def _new_file(path: Path) -> sourcefile.SourceFile:
+    """The empty text a file-creating finding (`extra["creates_file"]`, one `Edit(0, 0, text)`) edits."""
+    return sourcefile.SourceFile(path, "", "utf-8", False, b"")
 
 
 def merge(
@@ -81,12 +92,19 @@ def merge(
         if result.problem is not None or not any(f.edits for f in findings):
             continue
         path = paths.get(display, Path(display))
-        source = ctx.source(display, path)
+        creates = any(f.extra.get("creates_file") for f in findings)
+        if creates and (path.exists() or path.is_symlink()):
+            result.problem = FileProblem(display, "a fix would create this file, but it exists; left untouched")
+            continue
+        source = _new_file(path) if creates else ctx.source(display, path)
         if source is None:
             result.problem = FileProblem(display, "cannot read as text; its fixes were not applied")
             continue
+        for finding in result.findings:  # the worker's choice is redone below, with the project findings
+            finding.extra.pop("fixed", None)
         edits, fixed = select_edits(result.findings, unsafe)
-        if not edits:
+        if not edits:  # e.g. a project finding needing review now holds back the worker's fix
+            result.old_text = result.new_text = None
             continue
         new_text = apply_edits(source.text, edits)
         if path.suffix in (".py", ".pyi"):
@@ -102,4 +120,5 @@ def merge(
         result.file = str(path)
         result.encoding, result.bom = source.encoding, source.bom
         result.digest = hashlib.sha256(source.raw).hexdigest()
+        result.created = creates
     return touched

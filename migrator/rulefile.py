@@ -67,6 +67,7 @@ class Rule:
     fixed_examples: tuple[FixExample, ...] = ()
     unchanged_examples: tuple[tuple[str, int], ...] = ()
     path: str = ""
+    reported_examples: tuple[tuple[str, int], ...] = ()  # code a report-only rule must flag, unchanged
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -142,8 +143,8 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
     if "examples" in nodes:
         ex_nodes = _mapping(nodes["examples"][1], path, "'examples'")
         for key, (key_node, value_node) in ex_nodes.items():
-            if key not in ("fixed", "unchanged"):
-                raise RuleFileError(path, _line(key_node), f"examples: unknown key {key!r} (use 'fixed' and 'unchanged')")
+            if key not in ("fixed", "unchanged", "reported"):
+                raise RuleFileError(path, _line(key_node), f"examples: unknown key {key!r} (use 'fixed', 'unchanged', 'reported')")
             if not isinstance(value_node, yaml.SequenceNode):
                 raise RuleFileError(path, _line(value_node), f"examples.{key} must be a list")
         for item_node, item in zip(
@@ -161,6 +162,13 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
             if not isinstance(item, str):
                 raise RuleFileError(path, _line(item_node), "each unchanged example must be a string of code")
             unchanged.append((item, _line(item_node)))
+        reported: list[tuple[str, int]] = []
+        for item_node, item in zip(
+            ex_nodes["reported"][1].value if "reported" in ex_nodes else [], data["examples"].get("reported") or []
+        ):
+            if not isinstance(item, str):
+                raise RuleFileError(path, _line(item_node), "each reported example must be a string of code")
+            reported.append((item, _line(item_node)))
     return Rule(
         id=data["id"],
         name=data["name"],
@@ -175,6 +183,7 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
         fixed_examples=tuple(fixed),
         unchanged_examples=tuple(unchanged),
         path=str(path),
+        reported_examples=tuple(reported) if "examples" in nodes else (),
     )
 
 

@@ -84,6 +84,7 @@ class RunResult:
     files_scanned: int = 0
     # path -> (old text, new text) for every file the fixes change (or would change)
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)  # paths in `changes` that the fixes create (old text "")
     files_written: int = 0
     rules: list[Rule] = field(default_factory=list)
 
@@ -179,6 +180,8 @@ def run(
             result.problems.append(file_result.problem)
         if file_result.new_text is not None and file_result.old_text is not None:
             result.changes[file_result.path] = (file_result.old_text, file_result.new_text)
+            if file_result.created:
+                result.created.add(file_result.path)
         if file_result.written:
             result.files_written += 1
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import signal
 import stat
 import tempfile
 import tokenize
@@ -70,19 +71,35 @@ def read(path: Path, python: bool = True) -> SourceFile:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically, keeping its permission bits."""
+    """Replace `path` with `data` atomically, keeping its permission bits.
+
+    SIGINT and SIGTERM are held back while the temporary file exists (delivered right after), so a
+    stop can neither leave it behind nor interrupt the cleanup.
+    """
     mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
+    held = _hold_signals()
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    finally:
+        if held is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _hold_signals() -> set[signal.Signals] | None:
+    """Block SIGINT and SIGTERM in this thread; returns the previous mask (None where unsupported)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

@@ -31,7 +31,7 @@ OLD_URL_RE = re.compile(
 PARTIAL_URL_RE = re.compile(
     r"(?P<origin>https://api\.finance\.visma\.net)"
     r"(?P<segment>/api(?:(?:/service)?/controller/api)?)"
-    r"(?=[/?#\"'\s]|$)",
+    r"(?=[/?#\"'\s]|$)(?!/(?:resources|security)/)",  # retired endpoints have no rewrite (issue 4)
     re.IGNORECASE,
 )
 # Swagger UI moved with the host.

@@ -75,6 +75,8 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         extra: dict[str, Any] = {"url": site.new, "old_url": site.old, "join": site.kind, "proved": not reasons}
         if site.env:
             extra["environment"] = site.env
+        if site.remote_refs:  # definitions the edits change; the project-wide check looks for other modules' uses
+            extra["bases"] = sorted({r.key for r, _ in site.remote_refs})
         out.append(ctx.finding(rule, site.node, message, site.edits, fix=fix, replacement=site.new, extra=extra))
     if not general:
         return out
@@ -97,6 +99,7 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
                 f"{value!r} ends inside the old /API/controller/api prefix; the paths joined to it were not "
                 "found in this file. Change it to https://api.finance.visma.net/ together with those paths",
                 fix=FixSafety.MANUAL,
+                extra={"partial_base": value},
             )
         )
     return out

@@ -4,27 +4,89 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from migrator.cli_options import EXIT_CLEAN, EXIT_FINDINGS, common_options, execute, make_options
+from migrator import baseline
+from migrator.changed_lines import ChangedLinesError, changed_lines
+from migrator.background.options import background_options, background_settings
+from migrator.cli_options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, common_options, execute, make_options
 from migrator.output import json_format, sarif, text
+
+
+def _fail(message: str) -> None:
+    click.echo(f"vni-migrate: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 @click.command("scan")
 @common_options
+@background_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (text format).")
-def command(paths: tuple[Path, ...], select, ignore, rule_dirs, exclude, fmt: str, output: Path | None, show_suppressed: bool) -> None:  # type: ignore[no-untyped-def]
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings that are not in this baseline file (the ratchet).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings in FILE and exit 0.",
+)
+@click.option("--only-changed", metavar="REV", help="Report only findings on lines changed since the git revision REV.")
+def command(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    show_suppressed: bool,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
+    only_changed: str | None,
+    **common: Any,
+) -> None:
     """List every place that still talks to the old VNI gateway.
 
     \b
     Examples:
       vni-migrate scan .
       vni-migrate scan src --format sarif -o vni.sarif
+      vni-migrate scan . --write-baseline .vni-baseline.json   # accept today's findings
+      vni-migrate scan . --baseline .vni-baseline.json         # fail only on new ones
+      vni-migrate scan . --only-changed origin/main            # only lines changed since main
     """
-    result = execute(list(paths), make_options(select, ignore, rule_dirs, exclude))
+    if baseline_file is not None and write_baseline is not None:
+        raise click.UsageError("--baseline and --write-baseline exclude each other")
+    if baseline_file is not None and not baseline_file.is_file():
+        _fail(f"{baseline_file}: baseline file does not exist (create it with --write-baseline)")
+    changed = None
+    if only_changed is not None:
+        try:
+            changed = changed_lines(only_changed, paths[0])
+        except ChangedLinesError as exc:
+            _fail(str(exc))
+    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)))
+    notes: list[str] = []
+    if changed is not None:
+        before = len(result.findings)
+        result.findings = [f for f in result.findings if changed.touches(f)]
+        notes.append(f"--only-changed {only_changed}: {before - len(result.findings)} findings on unchanged lines not shown")
+    if write_baseline is not None:
+        try:
+            accepted = baseline.write(write_baseline, result.findings)
+        except baseline.BaselineError as exc:
+            _fail(str(exc))
+        click.echo(f"vni-migrate: wrote {write_baseline}: {accepted} findings accepted", err=True)
+        sys.exit(EXIT_CLEAN)
+    if baseline_file is not None:
+        try:
+            result.findings, known = baseline.new_findings(result.findings, baseline_file)
+        except baseline.BaselineError as exc:
+            _fail(str(exc))
+        notes.append(f"baseline {baseline_file}: {known} known findings not shown")
     if fmt == "json":
         rendered = json_format.render(result)
     elif fmt == "sarif":
@@ -36,5 +98,7 @@ def command(paths: tuple[Path, ...], select, ignore, rule_dirs, exclude, fmt: st
         output.write_text(rendered, encoding="utf-8")
     else:
         click.echo(rendered, nl=False)
+    for note in notes:
+        click.echo(f"vni-migrate: {note}", err=True)
     active = [f for f in result.findings if not f.suppressed]
     sys.exit(EXIT_FINDINGS if active or result.problems else EXIT_CLEAN)

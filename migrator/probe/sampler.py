@@ -62,10 +62,12 @@ class Budget:
     max_requests_per_endpoint: int = 12
     max_seconds: float = 1800.0
     max_bytes: int = 64 * 1024 * 1024
-    started: float = 0.0
+    started: float | None = None  # clock reading at the first request (the clock's zero is arbitrary)
     used: int = 0  # requests of the current endpoint
 
     def take(self, clock: Callable[[], float]) -> None:
+        if self.started is None:
+            self.started = clock()
         if self.used >= self.max_requests_per_endpoint:
             raise BudgetExhausted(f"request budget of {self.max_requests_per_endpoint} per endpoint used up")
         if clock() - self.started >= self.max_seconds:

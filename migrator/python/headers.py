@@ -23,6 +23,10 @@ class HeaderEntry:
     container: ast.Dict | None  # the dict literal, or None for `headers["x"] = value`
     statement: ast.stmt | None = None  # the assignment, for subscript stores
 
+    @property
+    def name(self) -> str:
+        return str(self.key.value)
+
 
 def _names_headers(node: ast.AST) -> bool:
     return "header" in dotted_name(node).lower() if isinstance(node, ast.expr) else False
@@ -41,9 +45,7 @@ def header_dicts(resolver: Resolver) -> list[ast.Dict]:
                 found.append(node)
         elif isinstance(parent, ast.Call) and node in parent.args:
             func = parent.func
-            if isinstance(func, ast.Attribute) and func.attr == "update" and dotted_name(func.value).lower().endswith("headers"):
-                found.append(node)
-            elif isinstance(func, ast.Attribute) and func.attr == "update" and _names_headers(func.value):
+            if isinstance(func, ast.Attribute) and func.attr == "update" and dotted_name(func.value).lower().endswith("headers") or isinstance(func, ast.Attribute) and func.attr == "update" and _names_headers(func.value):
                 found.append(node)
         elif isinstance(parent, ast.Assign) and parent.value is node:
             if any(_names_headers(target) for target in parent.targets):

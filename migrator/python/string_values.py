@@ -28,13 +28,13 @@ def static_text(resolver: Resolver, node: ast.expr | None, depth: int = 0) -> st
     """The text `node` evaluates to (unknown parts as OPAQUE), or None if it is no string expression."""
     if node is None or depth > 8:
         return None
-    if is_str(node):
-        return node.value  # type: ignore[union-attr]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     if isinstance(node, ast.JoinedStr):
         out: list[str] = []
         for value in node.values:
-            if is_str(value):
-                out.append(value.value)  # type: ignore[union-attr]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                out.append(value.value)
             elif isinstance(value, ast.FormattedValue):
                 inner = static_text(resolver, value.value, depth + 1) if value.format_spec is None and value.conversion == -1 else None
                 out.append(inner if inner is not None else OPAQUE)

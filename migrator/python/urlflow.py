@@ -45,6 +45,22 @@ class ClientSpec:
 
 
 @dataclass(frozen=True)
+class ForeignEdit(Edit):
+    """An edit in another file than the one analysed (project-wide analysis): `file` names it."""
+
+    file: str = ""
+
+
+@dataclass
+class Origin:
+    """Where a node from another module comes from (project-wide analysis)."""
+
+    file: str  # display path
+    text: str
+    index: LineIndex
+
+
+@dataclass(frozen=True)
 class FlowConfig:
     clients: tuple[ClientSpec, ...] = ()
     join_functions: tuple[tuple[str, str], ...] = (("urllib.parse.urljoin", "urljoin"),)
@@ -140,12 +156,15 @@ def _is_str_constant(node: ast.AST) -> bool:
 
 
 class _Analyzer:
-    def __init__(self, text: str, tree: ast.Module, config: FlowConfig) -> None:
+    def __init__(
+        self, text: str, tree: ast.Module, config: FlowConfig, resolver: Resolver | None = None, origins: dict[int, Origin] | None = None
+    ) -> None:
         self.text = text
         self.tree = tree
         self.config = config
         self.index = LineIndex(text)
-        self.resolver = Resolver(tree)
+        self.resolver = resolver or Resolver(tree)
+        self.origins = origins if origins is not None else {}  # id(node) -> other module's text
         self.piece_cache: dict[int, list[Piece] | None] = {}
         self.standalone: dict[int, set[Edit]] = {}
         self.sites: list[UrlSite] = []
@@ -173,9 +192,14 @@ class _Analyzer:
     def pieces(self, node: ast.expr) -> list[Piece] | None:
         key = id(node)
         if key not in self.piece_cache:
-            start, end = self.index.node_span(node)
-            self.literal_spans.append((start, end))
-            pieces = literal_pieces(self.text, start, end)
+            origin = self.origins.get(key)
+            if origin is None:
+                start, end = self.index.node_span(node)
+                self.literal_spans.append((start, end))
+                pieces = literal_pieces(self.text, start, end)
+            else:  # a literal of another module, reached through an import
+                start, end = origin.index.node_span(node)
+                pieces = literal_pieces(origin.text, start, end)
             if pieces is not None and isinstance(node, ast.Constant) and text_value(pieces) != node.value:
                 pieces = None  # the source map must reproduce ast's value exactly, or no edit
             if pieces is not None and isinstance(node, ast.JoinedStr):
@@ -414,6 +438,9 @@ class _Analyzer:
             return
         url_edits = urls.url_edits(joined)
         if not url_edits:
+            if urls.RETIRED_RE.search(joined):  # a retired endpoint: issue 4's rules report it, not as a partial base
+                self.remote_edited.update(id(p.literal) for p in parts if p.literal is not None)
+                return
             self._note_partial_base(node, parts, joined)
             return
         bounds = []
@@ -461,7 +488,8 @@ class _Analyzer:
                         break
                     if part.text.fstring:
                         repl = repl.replace("{", "{{").replace("}", "}}")
-                    edits.append(Edit(span[0], span[1], repl))
+                    origin = self.origins.get(id(part.literal))
+                    edits.append(Edit(span[0], span[1], repl) if origin is None else ForeignEdit(span[0], span[1], repl, origin.file))
                 literals.add(id(part.literal))
                 for resolution, ref in part.via:
                     remote.append((resolution, ref))
@@ -533,6 +561,8 @@ class _Analyzer:
         return None if actual == expected else f"joining the rewritten base and path with {kind} semantics gives {actual}"
 
     def _note_partial_base(self, node: ast.AST, parts: list[Part], joined: str) -> None:
+        if _host_check(self.resolver.parents, node):
+            return  # an allowlist element or a comparison, not a base (VNI034 reports those)
         for i, part in enumerate(parts):
             if part.value == OPAQUE or part.via:
                 continue
@@ -568,6 +598,18 @@ class _Analyzer:
                 start = self.index.offset(tok.start[0], len(self.index.text[self.index.starts[tok.start[0] - 1] :][: tok.start[1]].encode()))
                 found.append((start, start + len(tok.string), tok.string, new))
         return found
+
+
+def _host_check(parents: dict[ast.AST, ast.AST], node: ast.AST) -> bool:
+    """True for a string compared with `==`/`in`, held in a set/list/tuple, or given to startswith/endswith."""
+    parent = parents.get(node)
+    if isinstance(parent, (ast.Set, ast.List, ast.Tuple)):
+        node, parent = parent, parents.get(parent)
+        if not isinstance(parent, ast.Call) or dotted_name(parent.func) in ("set", "frozenset", "tuple", "list"):
+            return True
+    if isinstance(parent, ast.Compare):
+        return True
+    return isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in ("startswith", "endswith")
 
 
 def _candidate_positions(joined: str, edit: urls.UrlEdit, bounds: list[tuple[int, int]]) -> list[list[int]]:
@@ -659,9 +701,29 @@ def _evaluate(kind: str, base: str, path: str) -> str:
     return base + path
 
 
-def analyse(text: str, tree: ast.Module, config: FlowConfig) -> FileAnalysis:
-    analyzer = _Analyzer(text, tree, config)
-    analyzer.run()
+def analyse(
+    text: str,
+    tree: ast.Module,
+    config: FlowConfig,
+    resolver: Resolver | None = None,
+    origins: dict[int, Origin] | None = None,
+    roots: tuple[tuple[ast.expr, ast.AST], ...] = (),
+    traverse: bool = True,
+) -> FileAnalysis:
+    """The URL flow of one file. The project-wide analysis passes a `resolver` that follows imports,
+    the `origins` of nodes it brings in from other modules, extra `roots` (expression, node to
+    report at) such as a framework's implicit join, and `traverse=False` to analyse only those."""
+    analyzer = _Analyzer(text, tree, config, resolver, origins)
+    if traverse:
+        analyzer.run()
+    for expr, anchor in roots:
+        join = analyzer.structured_join(expr) if isinstance(expr, ast.Call) else None
+        if join is not None:
+            analyzer._analyse_structured(expr, *join)
+            continue
+        parts = analyzer.flatten(expr)
+        if parts is not None:
+            analyzer._analyse(anchor, parts, "concat")
     partial = [(n, v) for n, v in analyzer.partial_candidates if id(n) not in analyzer.remote_edited]
     consumed: dict[str, set[int]] = {}
     for site in analyzer.sites:
