@@ -82,7 +82,7 @@ def _sub_quoted(match: re.Match[str]) -> str:
 
 def _sub_bare(match: re.Match[str]) -> str:
     value, after = match.group("value"), match.group("after")
-    if value.startswith(("$", "%")) or _is_placeholder(value) or _looks_like_code(value, after):
+    if value.startswith(("$", "%", "!")) or _is_placeholder(value) or _looks_like_code(value, after):  # !Ref: a YAML tag
         return match.group(0)
     if value.lower() == match.group("key").lower():  # token=token passes a variable along
         return match.group(0)

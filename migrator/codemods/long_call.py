@@ -36,6 +36,7 @@ from migrator.background.timings import (
     measured_long,
     measured_ok,
 )
+from migrator import urls
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
@@ -120,7 +121,11 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     limit = float(rule.parameters.get("gateway_limit", GATEWAY_LIMIT))
     large = float(rule.parameters.get("large_page_size", LARGE_PAGE))
     finder = HttpCallFinder(ctx.tree, ctx.urls.resolver)
-    calls = [c for c in finder.calls() if not is_wrapped(c.node) and not c.is_action and not c.is_background_api]
+    calls = [
+        c for c in finder.calls()
+        if not is_wrapped(c.node) and not c.is_action and not c.is_background_api
+        and not urls.RETIRED_RE.search(c.url)  # retired endpoints (VNI030-VNI032) have no new URL to call
+    ]
     if not calls:
         return []
     markers = _marker_lines(ctx.text)

@@ -40,6 +40,17 @@ def _customer(i: int) -> dict[str, Any]:
     }
 
 
+def _supplier(i: int) -> dict[str, Any]:
+    rng = _rng("supplier", i)
+    return {
+        "number": str(20000 + i),
+        "name": f"{rng.choice(_NAMES)} {rng.choice(_SUFFIXES)}",
+        "status": rng.choice(["Active", "Active", "OnHold"]),
+        "currencyId": rng.choice(["NOK", "SEK", "EUR", "DKK"]),
+        "lastModifiedDateTime": _date(rng),
+    }
+
+
 def _invoice(kind: str, party: str, i: int) -> dict[str, Any]:
     rng = _rng(kind, i)
     amount = _amount(rng)
@@ -115,6 +126,7 @@ RESOURCES: dict[str, Resource] = {
     for r in (
         Resource("customer", "number", _customer),
         Resource("customerinvoice", "referenceNumber", lambda i: _invoice("customerinvoice", "customer", i)),
+        Resource("supplier", "number", _supplier),
         Resource("supplierinvoice", "referenceNumber", lambda i: _invoice("supplierinvoice", "supplier", i)),
         Resource("account", "accountCd", _account),
         Resource("journaltransaction", "batchNumber", _journal),

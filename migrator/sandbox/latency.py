@@ -27,6 +27,7 @@ DEFAULT_LATENCY: dict[str, LatencyModel] = {
     "account": LatencyModel(0.2, 0.002),
     "customer": LatencyModel(0.5, 0.02),
     "customerinvoice": LatencyModel(1.0, 0.08),
+    "supplier": LatencyModel(0.4, 0.015),
     "supplierinvoice": LatencyModel(1.0, 0.06),
     "journaltransaction": LatencyModel(5.0, 0.211),
     "generalledgertransactions": LatencyModel(3.0, 0.3, 0.001),

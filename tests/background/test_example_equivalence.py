@@ -73,8 +73,6 @@ def test_ledger_export_outlasts_the_cut_and_needs_the_helper(trees: tuple[Path, 
     assert files["ledger.csv"].count(b"\n") == 1001
 
 
-@pytest.mark.xfail(strict=True, reason="known, reported: the example's export_suppliers sends no Authorization header "
-                   "(401 on both hosts) and the emulator serves no /v1/supplier resource")
 def test_example_sync_runs_to_the_end(trees: tuple[Path, Path], tmp_path: Path) -> None:
     before, _ = trees
     with running_sandbox(**SCALE) as box:

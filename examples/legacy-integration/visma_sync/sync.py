@@ -25,9 +25,9 @@ def export_customers(client: VismaClient, out: Path) -> int:
     return len(rows)
 
 
-def export_suppliers(out: Path) -> int:
+def export_suppliers(out: Path, token: str) -> int:
     # Suppliers come from the v1 API at https://integration.visma.net/API/controller/api/v1/supplier
-    with httpx.Client(base_url="https://integration.visma.net/API/controller", timeout=60) as http:
+    with httpx.Client(base_url="https://integration.visma.net/API/controller", timeout=60, headers={"Authorization": f"Bearer {token}"}) as http:
         response = http.get("/api/v1/supplier", params={"pageSize": config.PAGE_SIZE})
         response.raise_for_status()
         rows = response.json()
@@ -42,8 +42,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     client = VismaClient(token=os.environ.get("VISMA_TOKEN"))
     print("customers", export_customers(client, args.out))
-    print("suppliers", export_suppliers(args.out))
-    print("suppliers endpoint", SUPPLIERS)
+    print("suppliers", export_suppliers(args.out, os.environ.get("VISMA_TOKEN", "")))
 
 
 if __name__ == "__main__":
