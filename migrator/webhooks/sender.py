@@ -217,6 +217,10 @@ def read_site(value: ast.expr, text: str, index: LineIndex, resolver: Resolver) 
                 problems.append(f"{resolved.label} is used elsewhere too; change it only where it is the header")
     if pieces is None:
         name = (dotted_name(value) or flat.source(value)).lower()
+        if re.search(r"""^[rRuU]?['"]https?://""", flat.source(value)):  # "...".format(...), "..." % (...)
+            return SenderSite(value, target, "", "", [], [], flat.source(value),
+                              problems=[("the URL is built with str.format or %, which the tool does not rewrite; "
+                                         "write it as an f-string or move the values by hand")])
         if any(hint in name for hint in _URL_HINTS):
             return SenderSite(value, target, "", "", [], [], "{" + flat.source(value) + "}",
                               problems=[f"the value comes from {flat.source(value)}, which the tool cannot read"])

@@ -65,6 +65,8 @@ def test_finding_names_the_manual_portal_step_and_carries_the_url_pieces() -> No
         ('def h(q):\n    return {"erp-api-background": f"https://h.example.com/x?{q}"}\n', "built at run time"),
         ('def h(j):\n    return {"erp-api-background": f"https://h.example.com/{j.parts[0] + 1}/x"}\n', "cannot be named"),
         ('def h(settings):\n    return {"erp-api-background": settings.WEBHOOK_URL}\n', "cannot read"),
+        ('def h(t):\n    return {"erp-api-background": "https://h.example.com/{}/x".format(t)}\n', "str.format or %"),
+        ('def h(t):\n    return {"erp-api-background": "https://h.example.com/%s/x" % t}\n', "str.format or %"),
     ],
 )
 def test_values_that_cannot_travel_are_manual_and_say_why(code: str, why: str) -> None:
