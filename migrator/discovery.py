@@ -7,6 +7,7 @@ link loop cannot trap the walk (links to folders are never followed).
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -96,11 +97,20 @@ class Discovery:
                     continue
                 if (specs and self._ignored(specs, rel)) or (self.excludes and self._excluded(rel)):
                     continue
+                display = os.path.join(str(root), rel) if str(root) != "." else rel
                 if is_link:
+                    try:
+                        os.stat(entry.path)
+                    except OSError as exc:
+                        self.problems.append((display, "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"))
+                        continue
                     target = os.path.realpath(entry.path)
                     if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:
                         continue  # never follow a link out of the tree
-                yield Path(entry.path), os.path.join(str(root), rel) if str(root) != "." else rel
+                elif not entry.is_file(follow_symlinks=False):  # reading a named pipe would block forever
+                    self.problems.append((display, "not a regular file (pipe, socket or device); skipped"))
+                    continue
+                yield Path(entry.path), display
             stack.extend(reversed(subfolders))
 
     @staticmethod

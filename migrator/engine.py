@@ -25,6 +25,9 @@ from migrator.rulefile import Rule
 from migrator.suppression import apply_suppressions, find_suppressions
 
 UNUSED_SUPPRESSION = "VNI900"
+# Larger candidates are reported, not analysed: the URL analysis grows faster than linearly with
+# the number of URLs in one file, and a multi-megabyte generated module must not stall a CI run.
+MAX_ANALYSED_BYTES = 2_000_000
 
 
 @dataclass
@@ -113,6 +116,9 @@ def process_file(
         result.problem = FileProblem(display, f"cannot read: {exc.strerror or exc}")
         return result
     if not is_candidate(raw):
+        return result
+    if len(raw) > MAX_ANALYSED_BYTES:
+        result.problem = FileProblem(display, f"too large to analyse ({len(raw) / 1e6:.1f} MB, limit {MAX_ANALYSED_BYTES / 1e6:.0f} MB); file left untouched")
         return result
     result.candidate = True
     result.file = str(path)

@@ -134,7 +134,10 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
     if known_kinds is not None:
         validate = getattr(known_kinds[data["kind"]], "validate_parameters", None)
         if validate is not None:
-            problem = validate(parameters)
+            try:
+                problem = validate(parameters)
+            except (TypeError, AttributeError, ValueError, KeyError) as exc:  # a validator meeting a wrong type
+                problem = f"a value has the wrong type ({type(exc).__name__}: {exc})"
             if problem:
                 line = _line(nodes["parameters"][1]) if "parameters" in nodes else _line(root)
                 raise RuleFileError(path, line, f"parameters: {problem}")
