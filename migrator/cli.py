@@ -16,7 +16,25 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class CommandFolder(click.Group):
+    """Sub-commands are the modules of `migrator/commands/` (module name = command name), imported
+    only when used, so `vni-migrate scan` does not pay for the report's or the sandbox's imports."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = {info.name for info in pkgutil.iter_modules(migrator.commands.__path__) if not info.name.startswith("_")}
+        return sorted(names | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        module = importlib.import_module(f"migrator.commands.{cmd_name}")
+        command = getattr(module, "command", None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=CommandFolder, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(migrator.__version__, prog_name="vni-migrate")
 def cli() -> None:
     """Move Visma.net ERP integrations from the VNI gateway (integration.visma.net/API/...)
@@ -25,17 +43,6 @@ def cli() -> None:
     \b
     Exit codes: 0 clean, 1 findings or pending fixes, 2 usage, configuration or internal error.
     """
-
-
-def _load_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(migrator.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"migrator.commands.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
-
-
-_load_commands()
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import ast
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from migrator import sourcefile
@@ -32,6 +33,13 @@ class ProjectContext:
     problems: list[FileProblem] = field(default_factory=list)
     hints: dict[str, set[Path]] = field(default_factory=dict)  # "kind:tag" -> Python files a kind's prefilter chose
     settings: dict[str, Any] = field(default_factory=dict)  # RunOptions.settings
+    screened: bool = False  # the runner ran every kind's `prefilter` over the files it `screens`
+
+    def tagged(self, kind: str, tag: str, path: Path, fallback: Callable[[], bool]) -> bool:
+        """Did the runner's screening tag `path`? Without screening (a hand-made context), ask `fallback`."""
+        if self.screened:
+            return path in self.hints.get(f"{kind}:{tag}", ())
+        return fallback()
     _texts: dict[str, sourcefile.SourceFile | None] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:

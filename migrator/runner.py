@@ -29,6 +29,7 @@ from migrator.rulefile import Rule, load_rules
 
 POOL_THRESHOLD = 48  # candidate files; below this a pool costs more than it saves
 PREFILTER_POOL_THRESHOLD = 4000  # files to screen; reading and screening is cheap per file
+MAX_SCREEN_BYTES = 2_000_000  # configuration files larger than this are data, not configuration
 
 
 def _fork_context():  # type: ignore[no-untyped-def]
@@ -40,24 +41,34 @@ def _fork_context():  # type: ignore[no-untyped-def]
     return None
 
 
-def _screen(batch: list[tuple[str, str]], hint_kinds: tuple[str, ...]) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
-    """Read each file once: keep the parse candidates, collect project kinds' tags, note unreadable files."""
-    prefilters = [(kind, KINDS[kind].prefilter) for kind in hint_kinds]
+def _screen(
+    batch: list[tuple[str, str]], hint_kinds: tuple[str, ...]
+) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
+    """Read each file once: keep Python parse candidates, collect project kinds' tags, note unreadable files.
+
+    Python files are always read; other files only when a project kind `screens` them by name."""
+    prefilters = [(kind, KINDS[kind].prefilter, getattr(KINDS[kind], "screens", None)) for kind in hint_kinds]
     candidates: list[tuple[str, str]] = []
     hints: dict[str, list[str]] = {}
     problems: list[tuple[str, str]] = []
     for path, display in batch:
+        python = path.endswith(PYTHON_SUFFIXES)
+        as_path = Path(path)
+        wanted = prefilters if python else [p for p in prefilters if p[2] is not None and p[2](as_path)]
+        if not python and not wanted:
+            continue
         try:
             with open(path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read(MAX_SCREEN_BYTES if not python else -1)
         except OSError as exc:
-            problems.append((display, f"cannot read: {exc.strerror or exc}"))
+            if python:
+                problems.append((display, f"cannot read: {exc.strerror or exc}"))
             continue
         lowered = raw.lower()
-        if is_candidate(raw, lowered):
+        if python and is_candidate(raw, lowered):
             candidates.append((path, display))
-        for kind, prefilter in prefilters:
-            for tag in prefilter(Path(path), lowered):
+        for kind, prefilter, _ in wanted:
+            for tag in prefilter(as_path, lowered):
                 hints.setdefault(f"{kind}:{tag}", []).append(path)
     return candidates, hints, problems
 
@@ -129,15 +140,16 @@ def run(
     discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
     every_file = list(discovery.files(paths))
     python_files = [(str(p), d) for p, d in every_file if p.name.endswith(PYTHON_SUFFIXES)]
+    to_screen = [(str(p), d) for p, d in every_file]
     jobs = options.jobs or os.cpu_count() or 1
     hint_kinds = tuple(rule.kind for rule in project_rules(rules) if hasattr(KINDS[rule.kind], "prefilter"))
-    if len(python_files) >= PREFILTER_POOL_THRESHOLD and jobs > 1:
-        chunk = -(-len(python_files) // (jobs * 4))
-        batches = [python_files[i : i + chunk] for i in range(0, len(python_files), chunk)]
+    if len(to_screen) >= PREFILTER_POOL_THRESHOLD and jobs > 1:
+        chunk = -(-len(to_screen) // (jobs * 4))
+        batches = [to_screen[i : i + chunk] for i in range(0, len(to_screen), chunk)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
             screened = list(pool.map(_screen, batches, [hint_kinds] * len(batches)))
     else:
-        screened = [_screen(python_files, hint_kinds)]
+        screened = [_screen(to_screen, hint_kinds)]
     files: list[tuple[Path, str]] = []
     hints: dict[str, set[Path]] = {}
     for candidates, batch_hints, problems in screened:
@@ -165,7 +177,7 @@ def run(
                 progress(i + 1, len(files))
     file_rules = [r for r in rules if r not in project_rules(rules)]
     context = ProjectContext(
-        list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings
+        list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings, screened=True
     )
     extra = run_project_checks(context)
     result.problems.extend(context.problems)

@@ -41,12 +41,21 @@ def _candidate(path: Path) -> bool:
         return False
 
 
+def screens(path: Path) -> bool:
+    """Files the runner should read for this kind while screening (by name only)."""
+    return format_for(path) is not None
+
+
+def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
+    return ("visma",) if b"visma" in lowered and format_for(path) is not None else ()
+
+
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     out: list[Finding] = []
     partial_bases: dict[str, list[tuple[SpanText, ConfigValue]]] = {}
     for path, display in ctx.files:
         module = format_for(path)
-        if module is None or not _candidate(path):
+        if module is None or not ctx.tagged(KIND, "visma", path, lambda: _candidate(path)):  # noqa: B023
             continue
         source = ctx.source(display, path)
         if source is None:

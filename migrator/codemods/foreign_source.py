@@ -43,12 +43,21 @@ def _candidate(path: Path) -> bool:
     return any(needle in lowered for needle in _NEEDLES)
 
 
+def screens(path: Path) -> bool:
+    """Files the runner should read for this kind while screening (by name only)."""
+    return spec_for(path) is not None
+
+
+def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
+    return ("visma",) if b"visma" in lowered and spec_for(path) is not None else ()
+
+
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     out: list[Finding] = []
     missing: dict[str, list[str]] = {}
     for path, display in ctx.files:
         spec = spec_for(path)
-        if spec is None or not _candidate(path):
+        if spec is None or not ctx.tagged(KIND, "visma", path, lambda: _candidate(path)):  # noqa: B023
             continue
         source = ctx.source(display, path)
         if source is None:

@@ -54,8 +54,15 @@ def _allowlist_candidate(path: Path, raw: bytes) -> bool:
     return any(word in raw for word in words) and _ADDRESS.search(raw) is not None
 
 
+def screens(path: Path) -> bool:
+    """Non-Python files the runner should read for this kind while screening (by name only)."""
+    return _wanted(path) or path.name == ".env"
+
+
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    """Tags for a Python file whose bytes the runner already read: "allowlist" and/or "route"."""
+    """Tags from a file's lower-cased bytes: "allowlist" and/or "route" (Python only)."""
+    if path.suffix not in (".py", ".pyi"):
+        return ("allowlist",) if _allowlist_candidate(path, lowered) else ()
     tags: tuple[str, ...] = ()
     if any(word in lowered for word in _CODE_GATE) and _allowlist_candidate(path, lowered):
         tags += ("allowlist",)
@@ -72,9 +79,9 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     from migrator import allowlist
 
     chosen = sorted(ctx.hints.get(f"{KIND}:allowlist", set()))
-    for path, _ in ctx.files:  # configuration files: the runner does not read them, so read here
-        if path.suffix not in (".py", ".pyi") and (_wanted(path) or path.name == ".env"):
-            if _allowlist_candidate(path, _read(path)):
+    if not ctx.screened:  # a hand-made context: read the configuration files here
+        for path, _ in ctx.files:
+            if path.suffix not in (".py", ".pyi") and screens(path) and _allowlist_candidate(path, _read(path)):
                 chosen.append(path)
     if not chosen:
         return []
