@@ -10,7 +10,13 @@ from typing import Any
 import click
 
 from migrator.background.options import background_options, background_settings
-from migrator.cli_options import EXIT_CLEAN, EXIT_FINDINGS, common_options, execute, make_options
+from migrator.cli_options import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    common_options,
+    execute,
+    make_options,
+)
 from migrator.output import text
 from migrator.output.redaction import redact_text
 from migrator.runner import RunResult

@@ -9,9 +9,16 @@ from typing import Any
 import click
 
 from migrator import baseline
-from migrator.changed_lines import ChangedLinesError, changed_lines
 from migrator.background.options import background_options, background_settings
-from migrator.cli_options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, common_options, execute, make_options
+from migrator.changed_lines import ChangedLinesError, changed_lines
+from migrator.cli_options import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    common_options,
+    execute,
+    make_options,
+)
 from migrator.output import json_format, sarif, text
 
 

@@ -35,7 +35,7 @@ def _pre_commit() -> list[str]:
 def _offline() -> list[str]:
     """`unshare -n` when it can make a namespace without network, else nothing."""
     unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
+    if unshare and subprocess.run([unshare, "-n", "true"], check=False, capture_output=True).returncode == 0:
         return [unshare, "-n"]
     return []
 
@@ -68,7 +68,7 @@ def _run_hook(repo: Path, hooks: Path, hook: str, home: Path) -> subprocess.Comp
         "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1510 - the return code is the result
         [*_offline(), *_pre_commit(), "run", hook, "--all-files"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=300,
     )
