@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -52,3 +53,8 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("vni-migrate: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the exit-code contract: internal errors are 2, never 1
+        if os.environ.get("VNI_MIGRATE_DEBUG"):
+            raise
+        click.echo(f"vni-migrate: internal error: {type(exc).__name__}: {exc} (set VNI_MIGRATE_DEBUG=1 for a traceback)", err=True)
+        sys.exit(EXIT_ERROR)

@@ -23,7 +23,9 @@ FOREIGN_VISMA_HOSTS = ("salesorder.visma.net", "journaltx.visma.net", "connect.v
 # `/API-index` out. Host and `/API/` are matched case-insensitively (domain.md: heuristic).
 OLD_URL_RE = re.compile(
     r"(?P<origin>https?://integration\.visma\.net)"
-    r"(?P<segment>/api(?:/service)?/controller/api)"
+    # A base ending in `controller/api/` joined with `api/v1/...` doubles the `/api`; swallowing it here
+    # keeps the mapping idempotent (otherwise the result would read as a partial migration next run).
+    r"(?P<segment>/api(?:/service)?/controller/api(?:/api(?=/v\d))?)"
     r"(?=[/?#\"'\s]|$)",
     re.IGNORECASE,
 )

@@ -12,6 +12,7 @@ the join's own semantics (`urljoin`, httpx's base_url merge) before any edit is 
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import tokenize
@@ -452,10 +453,16 @@ class _Analyzer:
         problem: str | None = None
         for edit in url_edits:
             placed = None
+            fallback = None
             for positions in _candidate_positions(joined, edit, bounds):
-                placed = _place(positions, edit.replacement, bounds, parts)
-                if placed is not None:
+                candidate = _place(positions, edit.replacement, bounds, parts)
+                if candidate is None:
+                    continue
+                if _agrees(candidate, parts):
+                    placed = candidate
                     break
+                fallback = fallback or candidate
+            placed = placed or fallback
             if placed is None:
                 problem = "part of the URL is not a literal the tool can edit"
                 break
@@ -583,8 +590,9 @@ class _Analyzer:
     # -- comments ------------------------------------------------------------------------------
     def comment_sites(self) -> list[tuple[int, int, str, str]]:
         hits = [m.start() for m in urls.OLD_HOST_RE.finditer(self.text)]
-        spans = sorted(self.literal_spans)
-        outside = [h for h in hits if not _inside(h, spans)]
+        spans = _merged(self.literal_spans)
+        starts = [start for start, _ in spans]
+        outside = [h for h in hits if not _inside(h, spans, starts)]
         if not outside:
             return []
         found: list[tuple[int, int, str, str]] = []
@@ -595,7 +603,7 @@ class _Analyzer:
         for tok in tokens:
             if tok.type == tokenize.COMMENT and urls.OLD_HOST_RE.search(tok.string):
                 new = urls.migrate_url(tok.string)
-                start = self.index.offset(tok.start[0], len(self.index.text[self.index.starts[tok.start[0] - 1] :][: tok.start[1]].encode()))
+                start = self.index.starts[tok.start[0] - 1] + tok.start[1]  # tokenize columns count characters
                 found.append((start, start + len(tok.string), tok.string, new))
         return found
 
@@ -633,6 +641,19 @@ def _candidate_positions(joined: str, edit: urls.UrlEdit, bounds: list[tuple[int
     return candidates
 
 
+def _agrees(runs: list[tuple[int, tuple[int, int, str]]], parts: list[Part]) -> bool:
+    """A literal that holds a whole old URL by itself gets its own rewrite (VNI001); a join must
+    edit it the same way, or the two fixes would overlap and neither could be applied."""
+    for index, (lo, hi, replacement) in runs:
+        part = parts[index]
+        if part.text is None:
+            continue
+        own = urls.url_edits(part.text.value)
+        if own and (part.lo + lo, part.lo + hi, replacement) not in {(e.start, e.end, e.replacement) for e in own}:
+            return False
+    return True
+
+
 def _place(positions: list[int], replacement: str, bounds: list[tuple[int, int]], parts: list[Part]) -> list[tuple[int, tuple[int, int, str]]] | None:
     """Map joined-string positions to (part index, (lo, hi, replacement)) runs; None if not editable."""
     runs: list[tuple[int, tuple[int, int, str]]] = []
@@ -656,8 +677,20 @@ def _place(positions: list[int], replacement: str, bounds: list[tuple[int, int]]
     return runs
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans (nested literals of f-strings collapse into their parent)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    index = bisect.bisect_right(starts, pos) - 1
+    return index >= 0 and spans[index][0] <= pos < spans[index][1]
 
 
 def _literal_of(edit: Edit, parts: list[Part], per_part: dict[int, list[tuple[int, int, str]]]) -> int:
