@@ -53,7 +53,7 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("vni-migrate: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the exit-code contract: internal errors are 2, never 1
+    except Exception as exc:
         if os.environ.get("VNI_MIGRATE_DEBUG"):
             raise
         click.echo(f"vni-migrate: internal error: {type(exc).__name__}: {exc} (set VNI_MIGRATE_DEBUG=1 for a traceback)", err=True)
