@@ -98,9 +98,25 @@ def redact(text: str) -> str:
     if not text or not _TRIGGER.search(text):  # most strings hold no trigger word: skip the regexes
         return text
     if len(text) > 4096 and "\n" in text:
-        # Every pattern is bounded by a line: redacting line by line skips the many lines with no
-        # trigger word, which keeps a large diff or report fast.
-        return "".join(redact(line) for line in text.splitlines(keepends=True))
+        # Every pattern is bounded by a line: redact only the lines that hold a trigger word,
+        # which keeps a large diff or report fast.
+        out: list[str] = []
+        done = 0
+        for match in _TRIGGER.finditer(text):
+            if match.start() < done:
+                continue
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            end = len(text) if end < 0 else end + 1
+            out.append(text[done:start])
+            out.append(_redact_line(text[start:end]))
+            done = end
+        out.append(text[done:])
+        return "".join(out)
+    return _redact_line(text)
+
+
+def _redact_line(text: str) -> str:
     if "eyJ" in text:
         text = _JWT.sub(MARK, text)
     if "@" in text:

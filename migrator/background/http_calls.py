@@ -110,7 +110,7 @@ class HttpCallFinder:
         self.with_bindings: dict[str, ast.expr] = {}
         self.annotations: dict[str, ast.expr] = {}
         self.imported = set()
-        for node in ast.walk(tree):
+        for node in resolver.nodes:  # the resolver's one pass over the tree
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if isinstance(item.optional_vars, ast.Name):
@@ -214,8 +214,8 @@ class HttpCallFinder:
         """Every call in the file that sends an HTTP request to the Visma ERP API."""
         out: list[HttpCall] = []
         parents = self.resolver.parents
-        for node in ast.walk(self.tree):
-            if not isinstance(node, ast.Call):
+        for node in self.resolver.nodes:
+            if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
                 continue
             call = self._http_call(node, parents)
             if call is not None and _VISMA.search(call.url):

@@ -11,9 +11,9 @@ from types import ModuleType
 
 from migrator.codemods import (
     action_call,
-    background_webhook,
     background_header_spelling,
     background_header_value,
+    background_webhook,
     config_url,
     deployment_base,
     foreign_source,

@@ -23,6 +23,8 @@ def validate_parameters(parameters: dict) -> str | None:  # type: ignore[type-ar
 
 
 def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
+    if "background" not in ctx.lowered:  # cheap gate: the header name holds 'background'
+        return []
     out: list[Finding] = []
     for entry in header_entries(ctx.urls.resolver):
         name = entry.name

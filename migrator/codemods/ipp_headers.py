@@ -169,6 +169,8 @@ def _statement_edit(ctx: PythonContext, resolver: Resolver, statement: ast.stmt)
 
 
 def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
+    if "ipp" not in ctx.lowered:  # cheap gate: the header names hold 'ipp'
+        return []
     resolver = ctx.urls.resolver
     entries = [e for e in header_entries(resolver) if normalized(e.name) in HEADERS]
     if not entries:

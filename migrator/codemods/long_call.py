@@ -21,6 +21,7 @@ import tokenize
 from pathlib import Path
 from typing import Any
 
+from migrator import urls
 from migrator.background import HELPER_MODULE, helper_source
 from migrator.background.http_calls import HttpCall, HttpCallFinder
 from migrator.background.placement import placement
@@ -36,7 +37,6 @@ from migrator.background.timings import (
     measured_long,
     measured_ok,
 )
-from migrator import urls
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
@@ -131,7 +131,7 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     markers = _marker_lines(ctx.text)
     subscription = str(ctx.settings.get("background_mode") or "none").lower() == "subscription"
     where = placement(ctx.path, ctx.settings)
-    needs_import = not has_helper_import(ctx.tree)
+    needs_import = HELPER_MODULE not in ctx.text or not has_helper_import(ctx.tree)
     suppressed: set[int] | None = None
     out: list[Finding] = []
     for call in calls:

@@ -165,7 +165,9 @@ class ProjectFlow:
                 raw = path.read_bytes()
             except OSError:
                 continue
-            hits = needles.intersection(_IDENT.findall(raw)) if any(n in raw for n in needles) else set()
+            # One identifier scan per file: with many exported names, testing each name as a
+            # substring was the slow part (500 names x 500 files).
+            hits = needles.intersection(_IDENT.findall(raw))
             for name in hits:
                 if display not in wanted[name.decode()]:
                     out.add(display)

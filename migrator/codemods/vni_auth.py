@@ -150,13 +150,21 @@ def _is_json_of(node: ast.expr, responses: set[int], names: dict[str, str]) -> b
 
 def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     endpoint = pattern(rule)
-    bindings = with_bindings(ctx.urls.resolver)
     out: list[Finding] = []
-    for item, match in matching(visma_strings(ctx), endpoint):
-        what = f"VNI OAuth endpoint {item.shown()}"
-        out.append(ctx.finding(rule, item.node, render_message(rule, what=what), extra={"url": item.shown(), "form": "endpoint"}))
-    for node, what in _password_grants(ctx, bindings):
-        out.append(ctx.finding(rule, node, render_message(rule, what=what[0].upper() + what[1:]), extra={"form": "password-grant"}))
+    lowered = ctx.text.lower()
+    # Cheap gates: each form needs its word in the file (the endpoints hold "oauth" or "security").
+    if not any(word in lowered for word in ("oauth", "security", "password", "token")):
+        return out
+    bindings = with_bindings(ctx.urls.resolver)
+    if "oauth" in lowered or "security" in lowered:
+        for item, match in matching(visma_strings(ctx), endpoint):
+            what = f"VNI OAuth endpoint {item.shown()}"
+            out.append(ctx.finding(rule, item.node, render_message(rule, what=what), extra={"url": item.shown(), "form": "endpoint"}))
+    if "password" in lowered:
+        for node, what in _password_grants(ctx, bindings):
+            out.append(ctx.finding(rule, node, render_message(rule, what=what[0].upper() + what[1:]), extra={"form": "password-grant"}))
+    if "token" not in lowered:
+        return out
     for node, what in _token_reads(ctx, endpoint, bindings):
         out.append(ctx.finding(rule, node, render_message(rule, what=what[0].upper() + what[1:]), extra={"form": "token-field"}))
     return out

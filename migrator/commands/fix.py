@@ -61,7 +61,10 @@ def command(paths: tuple[Path, ...], show_diff: bool, check: bool, **common: Any
     result = execute(list(paths), make_options(list(paths), common, write=write, settings=background_settings(common)))
     if show_diff:
         click.echo(redact_text(unified_diff(result)), nl=False)
-    summary = text.render(result, colour=sys.stderr.isatty(), mode="fix" if write else "check")
+    if show_diff:  # the diff is the output; stderr gets the summary line and the files it could not handle
+        summary = text.render(result, colour=sys.stderr.isatty(), mode="check", findings=False)
+    else:
+        summary = text.render(result, colour=sys.stdout.isatty(), mode="fix" if write else "check")
     click.echo(summary, nl=False, err=show_diff)
     if check or show_diff:
         sys.exit(EXIT_FINDINGS if result.changes or result.problems else EXIT_CLEAN)

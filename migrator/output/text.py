@@ -27,8 +27,10 @@ def finding_line(finding: Finding, colour: bool) -> str:
     return redact_text(f"{where} {rule}{tag} {finding.message}")
 
 
-def render(result: RunResult, colour: bool = False, show_suppressed: bool = False, mode: str = "scan") -> str:
-    shown = [f for f in result.findings if show_suppressed or not f.suppressed]
+def render(
+    result: RunResult, colour: bool = False, show_suppressed: bool = False, mode: str = "scan", findings: bool = True
+) -> str:
+    shown = [f for f in result.findings if findings and (show_suppressed or not f.suppressed)]
     if mode == "fix":  # after fixing, list what is left, as ruff does
         shown = [f for f in shown if not f.extra.get("fixed")]
     lines = [finding_line(f, colour) for f in shown]

@@ -31,6 +31,11 @@ class PythonContext:
         self.index = LineIndex(self.text)
 
     @cached_property
+    def lowered(self) -> str:
+        """The text lower-cased once, for the kinds' cheap substring gates."""
+        return self.text.lower()
+
+    @cached_property
     def flow_config(self) -> FlowConfig:
         clients: list[ClientSpec] = []
         joins: list[tuple[str, str]] = []
