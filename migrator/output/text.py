@@ -24,7 +24,7 @@ def finding_line(finding: Finding, colour: bool) -> str:
         where = click.style(where, bold=True)
         rule = click.style(rule, fg=COLOURS[finding.severity.value], bold=True)
     tag = (" " + " ".join(tags)) if tags else ""
-    return redact_text(f"{where} {rule}{tag} {finding.message}")
+    return f"{where} {rule}{tag} {finding.message}"  # render() redacts the whole report once
 
 
 def render(
@@ -35,7 +35,7 @@ def render(
         shown = [f for f in shown if not f.extra.get("fixed")]
     lines = [finding_line(f, colour) for f in shown]
     for problem in result.problems:
-        lines.append(redact_text(str(problem)))
+        lines.append(str(problem))
     s = summary(result)
     counts = ", ".join(f"{n} {sev}" for sev, n in s["findings"].items() if n) or "no findings"
     fixes = s["by_fix"]
@@ -51,4 +51,4 @@ def render(
     if result.problems:
         tail += f" {len(result.problems)} files could not be processed."
     lines.append(tail)
-    return "\n".join(lines) + "\n"
+    return redact_text("\n".join(lines) + "\n")
