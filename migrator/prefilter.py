@@ -8,6 +8,7 @@ when a run reads a whole site-packages to find nothing.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 NEEDLES = (b"visma", b"controller/api", b"background", b"ipp-", b"vni-migrate")
 EXACT = re.compile(
@@ -23,3 +24,15 @@ def is_candidate(raw: bytes, lowered: bytes | None = None) -> bool:
     if not any(needle in lowered for needle in NEEDLES):
         return False
     return EXACT.search(raw) is not None
+
+
+def file_has(path: Path, needles: tuple[bytes, ...], max_bytes: int) -> bool:
+    """Whether the file (if not larger than `max_bytes`) holds one of the lower-case `needles`:
+    the unscreened counterpart of a kind's `prefilter` (see `migrator.project.ProjectContext.tagged`)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return False
+        lowered = path.read_bytes().lower()
+    except OSError:
+        return False
+    return any(needle in lowered for needle in needles)

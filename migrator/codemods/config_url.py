@@ -18,6 +18,7 @@ from migrator.configfiles import ConfigValue, format_for
 from migrator.configfiles.env_pairs import pair_findings
 from migrator.configfiles.rewrite import url_changes, verify
 from migrator.findings import FileProblem, Finding, FixSafety
+from migrator.prefilter import file_has
 from migrator.python.context import render_message
 from migrator.retired_endpoints import retired_advice
 from migrator.rulefile import Rule
@@ -26,19 +27,11 @@ from migrator.spans import SpanText
 KIND = "config-url"
 LANGUAGE = "project"
 _MAX_BYTES = 5_000_000
+_NEEDLES = (b"visma",)
 
 
 def validate_parameters(parameters: dict[str, Any]) -> str | None:
     return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
-
-
-def _candidate(path: Path) -> bool:
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            return False
-        return b"visma" in path.read_bytes().lower()
-    except OSError:
-        return False
 
 
 def screens(path: Path) -> bool:
@@ -47,7 +40,7 @@ def screens(path: Path) -> bool:
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    return ("visma",) if b"visma" in lowered and format_for(path) is not None else ()
+    return ("candidate",) if any(n in lowered for n in _NEEDLES) and format_for(path) is not None else ()
 
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
@@ -55,7 +48,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     partial_bases: dict[str, list[tuple[SpanText, ConfigValue]]] = {}
     for path, display in ctx.files:
         module = format_for(path)
-        if module is None or not ctx.tagged(KIND, "visma", path, lambda: _candidate(path)):  # noqa: B023
+        if module is None or not ctx.tagged(KIND, "candidate", path, lambda: file_has(path, _NEEDLES, _MAX_BYTES)):  # noqa: B023
             continue
         source = ctx.source(display, path)
         if source is None:

@@ -18,6 +18,7 @@ from migrator.edits import apply_edits, select_edits
 from migrator.findings import Edit, FileProblem, Finding, FixSafety, Severity
 from migrator.languages import LanguageSpec, spec_for
 from migrator.languages.treesitter import Analysis, GrammarMissing, analyse, parser_for
+from migrator.prefilter import file_has
 from migrator.python.context import render_message
 from migrator.retired_endpoints import retired_advice
 from migrator.rulefile import Rule
@@ -33,23 +34,13 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
     return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
 
 
-def _candidate(path: Path) -> bool:
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            return False
-        lowered = path.read_bytes().lower()
-    except OSError:
-        return False
-    return any(needle in lowered for needle in _NEEDLES)
-
-
 def screens(path: Path) -> bool:
     """Files the runner should read for this kind while screening (by name only)."""
     return spec_for(path) is not None
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    return ("visma",) if b"visma" in lowered and spec_for(path) is not None else ()
+    return ("candidate",) if any(n in lowered for n in _NEEDLES) and spec_for(path) is not None else ()
 
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
@@ -57,7 +48,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     missing: dict[str, list[str]] = {}
     for path, display in ctx.files:
         spec = spec_for(path)
-        if spec is None or not ctx.tagged(KIND, "visma", path, lambda: _candidate(path)):  # noqa: B023
+        if spec is None or not ctx.tagged(KIND, "candidate", path, lambda: file_has(path, _NEEDLES, _MAX_BYTES)):  # noqa: B023
             continue
         source = ctx.source(display, path)
         if source is None:

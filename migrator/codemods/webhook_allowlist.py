@@ -17,7 +17,8 @@ KIND = "webhook-sender-allowlist"
 LANGUAGE = "project"
 
 _ADDRESS = re.compile(rb"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b|::/0|deny\s+all|denyall")
-_CONFIG_WORDS = (b"allow", b"deny", b"whitelist", b"cidr", b"ipblock", b"sourcerange", b"ipsecurity", b"require", b"acl", b"saddr", b"firewall", b"ingress")
+_CONFIG_WORDS = (b"allow", b"deny", b"whitelist", b"cidr", b"ipblock", b"sourcerange", b"ipsecurity", b"require", b"acl", b"saddr", b"firewall", b"ingress",
+                 b"-j accept", b"-j drop", b"-j reject")  # iptables-save / ufw user.rules hold none of the words above
 # Python and .env allowlists are named for what they hold; a plain "allow" in code is no allowlist.
 _CODE_WORDS = (b"allowed_ips", b"allowlist", b"allow_list", b"whitelist", b"webhook_ips", b"trusted_ips", b"sender_ips", b"allowed_webhook", b"ip_allow", b"allowed_hosts_ips")
 _CODE_GATE = (b"_ips", b"allowlist", b"whitelist", b"allow_list", b"ip_allow")  # every _CODE_WORDS entry holds one
@@ -38,6 +39,7 @@ _SHAPES = {
     ".yaml": (b"aws::ec2::securitygroup", b"aws::waf", b"networkpolicy", b"authorizationpolicy", b"ipallowlist",
               b"ipwhitelist", b"whitelist-source-range", b"allowlist-source-range"),
     ".tf": (b"cidr", b"source_address", b"ip_set", b"source_ranges"),
+    ".config": (b"ipsecurity",),  # web.config / applicationHost.config: only <ipSecurity> is an allowlist
 }
 _SHAPES[".yml"] = _SHAPES[".yaml"]
 _SHAPES[".tfvars"] = _SHAPES[".tf"]
