@@ -12,7 +12,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import migrator
-from migrator.findings import Finding
 from migrator.output.redaction import redact_data
 from migrator.rulefile import Rule
 from migrator.runner import RunResult
@@ -43,38 +42,40 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return data
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: dict[str, Any], index: dict[str, int]) -> dict[str, Any]:
+    """One SARIF result from a finding in its JSON form (`Finding.to_json()`, or a saved report)."""
+    line, column = finding["line"], finding["column"]
+    end_line = max(finding["end_line"], line)
+    end_column = finding["end_column"] if end_line > line else max(finding["end_column"], column)
     result: dict[str, Any] = {
-        "ruleId": finding.rule,
-        "level": LEVELS[finding.severity.value],
-        "message": {"text": finding.message},
+        "ruleId": finding["rule"],
+        "level": LEVELS.get(finding["severity"], "warning"),
+        "message": {"text": finding["message"]},
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
-                    "region": {
-                        "startLine": finding.line,
-                        "startColumn": finding.column,
-                        "endLine": finding.end_line,
-                        "endColumn": finding.end_column,
-                    },
+                    "artifactLocation": {"uri": _uri(finding["path"]), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column},
                 }
             }
         ],
-        "partialFingerprints": {"vniMigrate/v1": finding.fingerprint()},
-        "properties": {"fix": finding.fix.value, "fixable": finding.fixable},
+        "partialFingerprints": {"vniMigrate/v1": finding["fingerprint"]},
+        "properties": {"fix": finding["fix"], "fixable": finding.get("fixable", False)},
     }
-    if finding.rule in index:
-        result["ruleIndex"] = index[finding.rule]
-    if finding.suppressed:
+    if finding["rule"] in index:
+        result["ruleIndex"] = index[finding["rule"]]
+    if finding.get("suppressed"):
         result["suppressions"] = [{"kind": "inSource"}]
     return result
 
 
-def to_data(result: RunResult) -> dict[str, Any]:
-    rules = sorted(result.rules, key=lambda r: r.id)
-    extra_ids = sorted({f.rule for f in result.findings} - {r.id for r in rules})
-    descriptors = [_rule(r) for r in rules] + [
+def sarif_log(
+    findings: list[dict[str, Any]], rules: list[Rule], notifications: list[str], version: str = migrator.__version__
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log for findings in their JSON form; `rules` describe them (unknown ids get a stub)."""
+    known = sorted(rules, key=lambda r: r.id)
+    extra_ids = sorted({f["rule"] for f in findings} - {r.id for r in known})
+    descriptors = [_rule(r) for r in known] + [
         {"id": rid, "shortDescription": {"text": rid}, "fullDescription": {"text": rid}, "help": {"text": rid}} for rid in extra_ids
     ]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -86,25 +87,27 @@ def to_data(result: RunResult) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "vni-migrate",
-                        "version": migrator.__version__,
-                        "semanticVersion": migrator.__version__,
+                        "version": version,
+                        "semanticVersion": version,
                         "informationUri": "https://github.com/vni-migrate/vni-migrate",
                         "rules": descriptors,
                     }
                 },
-                "results": [_result(f, index) for f in result.findings],
+                "results": [_result(f, index) for f in findings],
                 "invocations": [
                     {
                         "executionSuccessful": True,
-                        "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": str(p)}} for p in result.problems
-                        ],
+                        "toolExecutionNotifications": [{"level": "error", "message": {"text": text}} for text in notifications],
                     }
                 ],
             }
         ],
     }
     return redact_data(data)
+
+
+def to_data(result: RunResult) -> dict[str, Any]:
+    return sarif_log([f.to_json() for f in result.findings], result.rules, [str(p) for p in result.problems])
 
 
 def render(result: RunResult) -> str:
