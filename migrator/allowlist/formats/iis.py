@@ -19,10 +19,16 @@ import xml.sax.handler
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import defusedxml.sax
+import defusedxml.sax  # type: ignore[import-untyped]
 
 from migrator.allowlist.containment import parse_source
-from migrator.allowlist.model import AllowlistRule, AuditContext, Layer, Semantics, Unresolved
+from migrator.allowlist.model import (
+    AllowlistRule,
+    AuditContext,
+    Layer,
+    Semantics,
+    Unresolved,
+)
 from migrator.allowlist.text_edits import insert_lines_after
 
 NAME = "iis"
@@ -65,13 +71,13 @@ class _Handler(xml.sax.handler.ContentHandler):
         self.current: list[Scope] = [self.scopes[0]]
         self.block: IpSecurity | None = None
 
-    def setDocumentLocator(self, locator: xml.sax.xmlreader.Locator) -> None:  # noqa: N802 - SAX API
+    def setDocumentLocator(self, locator: xml.sax.xmlreader.Locator) -> None:
         self.locator = locator
 
     def _line(self) -> int:
-        return self.locator.getLineNumber() if self.locator is not None else 0
+        return int(self.locator.getLineNumber() or 0) if self.locator is not None else 0
 
-    def startElement(self, name: str, attrs: xml.sax.xmlreader.AttributesImpl) -> None:  # noqa: N802 - SAX API
+    def startElement(self, name: str, attrs: xml.sax.xmlreader.AttributesImpl) -> None:
         values = {k: attrs[k] for k in attrs.getNames()}
         if name == "location":
             scope = Scope(values.get("path", "").strip().strip("/"), self._line())
@@ -84,7 +90,7 @@ class _Handler(xml.sax.handler.ContentHandler):
             self.block.entries.append(Entry(name, values, self._line()))
         self.stack.append(name)
 
-    def endElement(self, name: str) -> None:  # noqa: N802 - SAX API
+    def endElement(self, name: str) -> None:
         self.stack.pop()
         if name == "location" and len(self.current) > 1:
             self.current.pop()

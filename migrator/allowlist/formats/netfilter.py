@@ -83,13 +83,13 @@ def _iptables(text: str) -> IptTable:
             current = line[1:].strip()
             continue
         elif line.startswith(":") and current == "filter":
-            name, _, rest = line[1:].partition(" ")
-            policy = rest.split()[0] if rest.split() else "-"
+            name, _, tail = line[1:].partition(" ")
+            policy = tail.split()[0] if tail.split() else "-"
             if policy != "-":
                 table.policies[name] = (policy.upper(), number)
             table.chains.setdefault(name, [])
             continue
-        elif line.startswith("add ") or line.startswith("ipset add "):
+        elif line.startswith(("add ", "ipset add ")):
             words = _split(line.removeprefix("ipset "))
             if len(words) >= 3:
                 table.sets.setdefault(words[1], []).extend(parse_sources(words[2]))
