@@ -21,7 +21,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 # Files the project-wide checks read (allowlists: web server, cloud and cluster configuration).
 PROJECT_SUFFIXES = (
     ".conf", ".cfg", ".config", ".htaccess", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".env",
-    ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site",
+    ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site", ".sh",
     # configuration files and other languages (config-url, foreign-source kinds)
     ".ini", ".toml", ".properties", ".xml", ".cs", ".php", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts",
     ".tsx", ".java", ".go",

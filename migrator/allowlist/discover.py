@@ -11,7 +11,7 @@ SKIP_DIRS = {
 }
 SUFFIXES = {
     ".conf", ".cfg", ".config", ".htaccess", ".yaml", ".yml", ".json", ".tf", ".tfvars", ".py",
-    ".env", ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site",
+    ".env", ".rules", ".v4", ".v6", ".nft", ".lst", ".geo", ".template", ".vhost", ".site", ".sh",
 }
 NAMES = {"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg", "web.config", "rules.v4", "rules.v6",
          "iptables", "ip6tables", "user.rules", "user6.rules", "nftables.conf", ".env", "Dockerfile"}

@@ -200,3 +200,20 @@ def test_scan_gate_keeps_unrelated_config_files_out(tmp_path: Path) -> None:
     config = tmp_path / "app.config"
     config.write_text('<configuration><appSettings><add key="allow" value="10.0.0.1"/></appSettings></configuration>\n')
     assert prefilter(config, config.read_bytes().lower()) == ()
+
+
+def test_a_firewall_script_in_a_folder_is_found_by_scan(tmp_path: Path) -> None:
+    """Shell scripts that run iptables are discovered in a directory walk, not only when named."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "firewall.sh").write_text(
+        "#!/bin/sh\niptables -P INPUT DROP\niptables -A INPUT -s 18.202.121.26 -p tcp --dport 443 -j ACCEPT\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "migrator", "scan", "--format", "json", "--listener-url", "https://hooks.example.com/w", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "VNI040"]
+    assert finding["path"].endswith("firewall.sh") and "54.220.26.45" in finding["message"]
