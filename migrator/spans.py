@@ -13,6 +13,7 @@ from typing import Any
 from migrator.findings import Edit, Finding, FixSafety
 from migrator.python.urlflow import LineIndex
 from migrator.rulefile import Rule
+from migrator.span_finding import span_finding
 
 _MARKER = re.compile(r"vni-migrate:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 
@@ -43,21 +44,7 @@ class SpanText:
         replacement: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> Finding:
-        line, column = self.index.position(start)
-        end_line, end_column = self.index.position(end)
-        return Finding(
-            rule=rule.id,
-            severity=rule.severity,
-            fix=fix or rule.fix,
-            path=self.display,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            message=message,
-            edits=tuple(sorted(set(edits), key=lambda e: (e.start, e.end))),
-            suppressed=rule.id in self._marks.get(line, ()),
-            replacement=replacement,
-            snippet=self.text[start:end][:500],
-            extra=extra or {},
+        return span_finding(
+            rule, self.display, self.text, self.index, start, end, message, edits, fix, replacement, extra,
+            suppressed=rule.id in self._marks.get(self.index.position(start)[0], ()),
         )

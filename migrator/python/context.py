@@ -16,6 +16,7 @@ from migrator.python.urlflow import (
     analyse,
 )
 from migrator.rulefile import Rule
+from migrator.span_finding import span_finding
 
 
 @dataclass
@@ -71,23 +72,7 @@ class PythonContext:
             start, end = self.index.node_span(span)
         else:
             start, end = span
-        line, column = self.index.position(start)
-        end_line, end_column = self.index.position(end)
-        return Finding(
-            rule=rule.id,
-            severity=rule.severity,
-            fix=fix or rule.fix,
-            path=self.path,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            message=message,
-            edits=tuple(sorted(set(edits), key=lambda e: (e.start, e.end))),
-            replacement=replacement,
-            snippet=self.text[start:end][:500],
-            extra=extra or {},
-        )
+        return span_finding(rule, self.path, self.text, self.index, start, end, message, edits, fix, replacement, extra)
 
 
 def render_message(rule: Rule, **values: Any) -> str:
