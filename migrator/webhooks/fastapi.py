@@ -19,9 +19,9 @@ from migrator.webhooks.routes import (
     Module,
     Route,
     add_import,
-    drop_segments,
     parse_segments,
     rewrite_reads,
+    start_plan,
 )
 from migrator.webhooks.sender import Rendering
 
@@ -108,23 +108,15 @@ def _request_names(function: FunctionNode) -> set[str]:
 
 
 def plan(route: Route, rendering: Rendering) -> ListenerPlan:
-    result = ListenerPlan()
     module = route.module
     function = route.handler
     if function is None:
+        result = ListenerPlan()
         result.problems.append(f"the endpoint of the route at {module.display}:{route.literal.lineno} is not defined in that module")
         return result
-    path_params = {p.key: p for p in rendering.pairs if p.origin == "path"}
-    segments = {s.param: s for s in route.segments if s.param}
-    if any(not segments[name].in_literal for name in path_params):
-        result.problems.append(f"a moved parameter is part of the router prefix {route.prefix!r}")
+    result, _, segments, new_path = start_plan(route, rendering, "router")
+    if new_path is None:
         return result
-    edit, new_path, problem = drop_segments(module, route.literal, set(path_params), "" if route.prefix else "/")
-    if problem:
-        result.problems.append(problem)
-        return result
-    if edit is not None:
-        result.add(module, edit, function)
     result.listener_path = (route.prefix.rstrip("/") + new_path) if route.prefix else new_path
     requests = _request_names(function)
 

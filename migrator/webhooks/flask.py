@@ -19,9 +19,9 @@ from migrator.webhooks.routes import (
     body_insert,
     converted,
     drop_parameters,
-    drop_segments,
     parse_segments,
     rewrite_reads,
+    start_plan,
 )
 from migrator.webhooks.sender import Rendering
 
@@ -115,21 +115,12 @@ def joined(prefix: str, rule: str) -> str:
 
 
 def plan(route: Route, rendering: Rendering) -> ListenerPlan:
-    result = ListenerPlan()
     module = route.module
     function = route.handler
     assert function is not None
-    path_params = {p.key: p for p in rendering.pairs if p.origin == "path"}
-    segments = {s.param: s for s in route.segments if s.param}
-    if any(not segments[name].in_literal for name in path_params):
-        result.problems.append(f"a moved parameter is part of the blueprint prefix {route.prefix!r}")
+    result, path_params, segments, new_rule = start_plan(route, rendering, "blueprint")
+    if new_rule is None:
         return result
-    edit, new_rule, problem = drop_segments(module, route.literal, set(path_params), "" if route.prefix else "/")
-    if problem:
-        result.problems.append(problem)
-        return result
-    if edit is not None:
-        result.add(module, edit, function)
     result.listener_path = joined(route.prefix, new_rule)
     request_import, request_name = add_import(module, "flask", "request")
     if not request_name:

@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from migrator.findings import Edit
 from migrator.python.literals import Text, literal_pieces
 from migrator.python.resolve import Resolver, all_nodes
 from migrator.python.urlflow import LineIndex
-from migrator.webhooks.sender import Expr, Lit, SenderSite
+from migrator.webhooks.sender import Expr, Lit, Rendering, SenderSite
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -156,6 +157,26 @@ def literal_text(module: Module, node: ast.Constant) -> Text | None:
     if pieces is None or len(pieces) != 1 or not isinstance(pieces[0], Text) or pieces[0].value != node.value:
         return None
     return pieces[0]
+
+
+def start_plan(route: Route, rendering: Rendering, prefix_kind: str) -> tuple[ListenerPlan, dict[str, Any], dict[str, Segment], str | None]:
+    """Begin a listener plan: drop the moved path segments from the route literal.
+
+    Returns the plan, the moved path parameters, the route's segments by parameter, and the
+    route's new path (None when the plan already records why the listener cannot be moved)."""
+    result = ListenerPlan()
+    path_params = {p.key: p for p in rendering.pairs if p.origin == "path"}
+    segments = {s.param: s for s in route.segments if s.param}
+    if any(not segments[name].in_literal for name in path_params):
+        result.problems.append(f"a moved parameter is part of the {prefix_kind} prefix {route.prefix!r}")
+        return result, path_params, segments, None
+    edit, new_path, problem = drop_segments(route.module, route.literal, set(path_params), "" if route.prefix else "/")
+    if problem:
+        result.problems.append(problem)
+        return result, path_params, segments, None
+    if edit is not None and route.handler is not None:
+        result.add(route.module, edit, route.handler)
+    return result, path_params, segments, new_path
 
 
 def drop_segments(module: Module, node: ast.Constant, params: set[str], empty: str) -> tuple[Edit | None, str, str | None]:
