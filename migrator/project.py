@@ -81,10 +81,23 @@ def _new_file(path: Path) -> sourcefile.SourceFile:
     return sourcefile.SourceFile(path, "", "utf-8", False, b"")
 
 
+def _link(finding: Finding) -> str | None:
+    """Findings with the same link are halves of one cross-file fix: applied together or not at all."""
+    if "link" in finding.extra:
+        return str(finding.extra["link"])
+    if "project_group" in finding.extra:
+        return f"{finding.rule}:{finding.extra['project_group']}"
+    return None
+
+
 def merge(
     ctx: ProjectContext, extra: list[Finding], unsafe: bool, file_rules: list[Rule], settings: dict[str, Any] | None = None
 ) -> list[FileResult]:
-    """Fold project findings into per-file results, recomputing the fixed text where they add edits."""
+    """Fold project findings into per-file results, recomputing the fixed text where they add edits.
+
+    A cross-file fix (findings sharing a link) is all or nothing: when one of its files cannot take
+    its half (verification fails, the file cannot be read), the halves in the other files are
+    withdrawn and those files recomputed."""
     touched: list[FileResult] = []
     by_path: dict[str, list[Finding]] = {}
     for finding in extra:
@@ -97,36 +110,70 @@ def merge(
             ctx.results[display] = result
             touched.append(result)
         result.findings.extend(findings)
-        if result.problem is not None or not any(f.edits for f in findings):
-            continue
-        path = paths.get(display, Path(display))
-        creates = any(f.extra.get("creates_file") for f in findings)
-        if creates and (path.exists() or path.is_symlink()):
-            result.problem = FileProblem(display, "a fix would create this file, but it exists; left untouched")
-            continue
-        source = _new_file(path) if creates else ctx.source(display, path)
-        if source is None:
-            result.problem = FileProblem(display, "cannot read as text; its fixes were not applied")
-            continue
-        for finding in result.findings:  # the worker's choice is redone below, with the project findings
-            finding.extra.pop("fixed", None)
-        edits, fixed = select_edits(result.findings, unsafe)
-        if not edits:  # e.g. a project finding needing review now holds back the worker's fix
-            result.old_text = result.new_text = None
-            continue
-        new_text = apply_edits(source.text, edits)
-        if path.suffix in (".py", ".pyi"):
-            try:
-                ast.parse(new_text)
-                verify(display, new_text, file_rules, unsafe, settings)
-            except (SyntaxError, ValueError, VerificationError) as exc:
-                result.problem = FileProblem(display, f"project-wide fix not applied: {exc}")
-                continue
-        for finding in fixed:
-            finding.extra["fixed"] = True
-        result.old_text, result.new_text = source.text, new_text
-        result.file = str(path)
-        result.encoding, result.bom = source.encoding, source.bom
-        result.digest = hashlib.sha256(source.raw).hexdigest()
-        result.created = creates
+    failed: set[str] = set()
+    todo = list(by_path)
+    for _ in range(4):  # each round can only withdraw more links; a few rounds reach the fixpoint
+        newly_failed: set[str] = set()
+        for display in todo:
+            result = ctx.results[display]
+            mine = by_path[display]
+            for finding in mine:
+                if _link(finding) in failed and finding.edits:
+                    finding.edits = ()
+                    finding.extra["skipped"] = "part of a cross-file fix that another file could not take; nothing was changed"
+            if _fold(ctx, result, mine, paths.get(display, Path(display)), unsafe, file_rules, settings):
+                newly_failed.update(link for link in map(_link, mine) if link)
+        newly_failed -= failed
+        if not newly_failed:
+            break
+        failed |= newly_failed
+        todo = [d for d, mine in by_path.items() if any(_link(f) in newly_failed for f in mine)]
     return touched
+
+
+def _fold(
+    ctx: ProjectContext,
+    result: FileResult,
+    findings: list[Finding],
+    path: Path,
+    unsafe: bool,
+    file_rules: list[Rule],
+    settings: dict[str, Any] | None,
+) -> bool:
+    """Recompute one file's fix with its project findings; True when the file could not take them."""
+    display = result.path
+    if result.problem is not None:
+        return any(f.edits for f in findings)
+    if not any(f.edits for f in findings) and not any(_link(f) for f in findings):
+        return False
+    creates = any(f.extra.get("creates_file") for f in findings)
+    if creates and (path.exists() or path.is_symlink()) and not result.created:
+        result.problem = FileProblem(display, "a fix would create this file, but it exists; left untouched")
+        return True
+    source = _new_file(path) if creates else ctx.source(display, path)
+    if source is None:
+        result.problem = FileProblem(display, "cannot read as text; its fixes were not applied")
+        return True
+    for finding in result.findings:  # the worker's choice is redone here, with the project findings
+        finding.extra.pop("fixed", None)
+    edits, fixed = select_edits(result.findings, unsafe)
+    if not edits:  # e.g. a project finding needing review now holds back the worker's fix
+        result.old_text = result.new_text = None
+        return False
+    new_text = apply_edits(source.text, edits)
+    if path.suffix in (".py", ".pyi"):
+        try:
+            ast.parse(new_text)
+            verify(display, new_text, file_rules, unsafe, settings)
+        except (SyntaxError, ValueError, VerificationError) as exc:
+            result.problem = FileProblem(display, f"project-wide fix not applied: {exc}")
+            result.old_text = result.new_text = None
+            return True
+    for finding in fixed:
+        finding.extra["fixed"] = True
+    result.old_text, result.new_text = source.text, new_text
+    result.file = str(path)
+    result.encoding, result.bom = source.encoding, source.bom
+    result.digest = hashlib.sha256(source.raw).hexdigest()
+    result.created = creates
+    return False

@@ -189,6 +189,9 @@ def _pair(ctx, rule: Rule, sender_rule: Rule, sender: PythonContext, site: Sende
     replacement.suppressed = finding.suppressed
     if new_sender_edits:  # the merge adds it to the sender's findings and recomputes that file's fix
         result.findings.remove(finding)
+        link = f"{rule.id}:{sender.path}:{site.value.lineno}:{site.value.col_offset}"
+        for half in (replacement, *listener_findings):  # sender and listener: both files or neither
+            half.extra["link"] = link
         return [replacement, *listener_findings]
     _replace(result, finding, replacement)
     return listener_findings

@@ -268,7 +268,8 @@ def _pair(
             f"the base becomes {new_base} and the paths lose the prefix, together{note}",
             [Edit(value.start, value.end, new_base)], fix=fix, replacement=new_base,
             extra={"key": value.key, "old_url": base, "url": new_base, "environment": name,
-                   "paths": sorted({f"{i.display}:{f.line}" for i, f, _ in joins}), "proved": not reasons},
+                   "paths": sorted({f"{i.display}:{f.line}" for i, f, _ in joins}), "proved": not reasons,
+                   "link": f"{rule.id}:env:{name}"},
         ))
     for display, edits in python_edits.items():
         info = infos[display]
@@ -279,6 +280,7 @@ def _pair(
                 f"This path is joined to {name}, which {located[0][0].display} sets to {base!r}; the path becomes "
                 f"{new_path!r} as the base becomes {new_base}{note}",
                 [edit], fix=fix, replacement=new_path,
-                extra={"environment": name, "base_file": located[0][0].display, "proved": not reasons},
+                extra={"environment": name, "base_file": located[0][0].display, "proved": not reasons,
+                       "link": f"{rule.id}:env:{name}"},
             ))
     return out
