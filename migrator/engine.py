@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 import codecs
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,17 +185,7 @@ def _create_file(result: FileResult, path: Path) -> None:
     """Create `path` (mode 0644) atomically; refuse if anything appeared there since the run looked."""
     assert result.new_text is not None
     try:
-        data = result.new_text.encode(result.encoding)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.link(tmp, path)  # fails if the name exists: never replaces what appeared meanwhile
-        finally:
-            os.unlink(tmp)
+        sourcefile.create_atomic(path, result.new_text.encode(result.encoding))
         result.written = True
     except FileExistsError:
         result.problem = FileProblem(result.path, "appeared while vni-migrate ran; not overwritten")

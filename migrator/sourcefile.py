@@ -14,6 +14,7 @@ import signal
 import stat
 import tempfile
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     SIGINT and SIGTERM are held back while the temporary file exists (delivered right after), so a
     stop can neither leave it behind nor interrupt the cleanup.
     """
-    mode = stat.S_IMODE(path.stat().st_mode)
+    _place(path, data, stat.S_IMODE(path.stat().st_mode), os.replace)
+
+
+def create_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Create `path` with `data` atomically. Raises FileExistsError if anything is there, even
+    something that appeared a moment ago: a new file never replaces one."""
+    _place(path, data, mode, os.link)
+
+
+def _place(path: Path, data: bytes, mode: int, put: Callable[[str, Path], None]) -> None:
+    """Write `data` to a temporary file beside `path`, then `put` it there (rename or link)."""
     held = _hold_signals()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
@@ -86,13 +97,13 @@ def write_atomic(path: Path, data: bytes) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+            put(tmp, path)
+        finally:
+            if os.path.lexists(tmp):  # gone after a rename; still there after a link or a failure
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
     finally:
         if held is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -140,3 +140,17 @@ def test_file_changed_during_the_run_is_left_alone(tmp_path: Path, monkeypatch) 
     result = _fix(f)
     assert result.problem is not None and "changed while" in result.problem.message
     assert f.read_text().endswith("EDITED = True\n")
+
+
+def test_creating_a_file_never_replaces_one_that_exists(tmp_path: Path) -> None:
+    from migrator import sourcefile
+
+    target = tmp_path / "visma_background.py"
+    sourcefile.create_atomic(target, b"new\n")
+    assert target.read_bytes() == b"new\n" and stat.S_IMODE(target.stat().st_mode) == 0o644
+    import pytest
+
+    with pytest.raises(FileExistsError):
+        sourcefile.create_atomic(target, b"other\n")
+    assert target.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["visma_background.py"]  # no temporary file left
