@@ -41,6 +41,7 @@ class ProjectContext:
             return path in self.hints.get(f"{kind}:{tag}", ())
         return fallback()
     _texts: dict[str, sourcefile.SourceFile | None] = field(default_factory=dict)
+    _trees: dict[str, tuple[sourcefile.SourceFile, ast.Module] | None] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         """The display path the rest of the run uses for `path` (falls back to str(path))."""
@@ -57,6 +58,17 @@ class ProjectContext:
             except sourcefile.SourceError:
                 self._texts[display] = None
         return self._texts[display]
+
+    def python(self, display: str, path: Path) -> tuple[sourcefile.SourceFile, ast.Module] | None:
+        """A Python file's text and tree, parsed once per run however many kinds ask (None if it
+        cannot be read or parsed: the per-file phase has reported that already)."""
+        if display not in self._trees:
+            source = self.source(display, path)
+            try:
+                self._trees[display] = (source, ast.parse(source.text)) if source is not None else None
+            except (SyntaxError, ValueError, RecursionError):
+                self._trees[display] = None
+        return self._trees[display]
 
 
 def project_rules(rules: list[Rule]) -> list[Rule]:

@@ -10,7 +10,6 @@ suppressed, or its fix would not parse) both become manual findings that say why
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +66,10 @@ def validate_parameters(parameters: dict) -> str | None:  # type: ignore[type-ar
 
 
 def _module(ctx: Any, path: Path, display: str) -> Module | None:
-    source = ctx.source(display, path)
-    if source is None:
+    parsed = ctx.python(display, path)
+    if parsed is None:
         return None
-    try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+    source, tree = parsed
     return Module(Path(display), display, source.text, tree)
 
 

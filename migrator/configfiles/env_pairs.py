@@ -58,13 +58,10 @@ def _env_name(node: ast.AST) -> str | None:
 
 
 def _python_file(ctx: Any, display: str, path: Path) -> _PythonFile | None:
-    source = ctx.source(display, path)
-    if source is None:
+    parsed = ctx.python(display, path)
+    if parsed is None:
         return None
-    try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+    source, tree = parsed
     info = _PythonFile(display, path, source.text, tree, LineIndex(source.text))
     for node in ast.walk(tree):
         name = _env_name(node)
