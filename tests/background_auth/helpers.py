@@ -1,20 +1,10 @@
 """Run code through the real engine with every bundled rule, as `vni-migrate fix` would."""
 
-import ast
 import textwrap
 
 from migrator.engine import fix_text
 from tests.engine.helpers import RULES
-
-
-def fixed(code: str, unsafe: bool = False) -> str:
-    """The fixed text; it must parse and a second run must change nothing."""
-    code = textwrap.dedent(code)
-    out, _, _ = fix_text("t.py", code, RULES, unsafe)
-    ast.parse(out)
-    again, _, _ = fix_text("t.py", out, RULES, unsafe)
-    assert again == out, "second run changed the code"
-    return out
+from tests.engine.helpers import fix as fixed  # parses, and a second run must change nothing
 
 
 def found(code: str, rule: str | None = None) -> list:
