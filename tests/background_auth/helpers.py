@@ -3,8 +3,9 @@
 import textwrap
 
 from migrator.engine import fix_text
-from tests.engine.helpers import RULES
-from tests.engine.helpers import fix as fixed  # parses, and a second run must change nothing
+from tests.engine.helpers import RULES, fix
+
+fixed = fix  # the fixed text: it must parse and a second run must change nothing
 
 
 def found(code: str, rule: str | None = None) -> list:
