@@ -25,6 +25,9 @@ PROJECT_SUFFIXES = (
     # configuration files and other languages (config-url, foreign-source kinds)
     ".ini", ".toml", ".properties", ".xml", ".cs", ".php", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts",
     ".tsx", ".java", ".go",
+    # documentation and scripts: the residual check reports old URLs in them (never rewritten)
+    ".md", ".markdown", ".rst", ".txt", ".adoc", ".ps1", ".psm1", ".psd1", ".bash", ".bat", ".cmd",
+    ".http", ".rest", ".html", ".htm", ".vb", ".kt", ".rb", ".swift", ".scala", ".groovy", ".gradle",
 )
 PROJECT_NAMES = frozenset({"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg", "web.config", "iptables",
                            "ip6tables", "nftables.conf", ".env", "Dockerfile"})

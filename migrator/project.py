@@ -34,6 +34,11 @@ class ProjectContext:
     hints: dict[str, set[Path]] = field(default_factory=dict)  # "kind:tag" -> Python files a kind's prefilter chose
     settings: dict[str, Any] = field(default_factory=dict)  # RunOptions.settings
     screened: bool = False  # the runner ran every kind's `prefilter` over the files it `screens`
+    # The project kinds' findings so far, in the order they ran: a later kind (the URL model, the
+    # residual check) reads and may amend what the earlier ones found.
+    found: list[Finding] = field(default_factory=list)
+    # Files whose per-file findings a project kind changed (safety, links): merge recomputes them.
+    dirty: set[str] = field(default_factory=set)
 
     def tagged(self, kind: str, tag: str, path: Path, fallback: Callable[[], bool]) -> bool:
         """Did the runner's screening tag `path`? Without screening (a hand-made context), ask `fallback`."""
@@ -77,15 +82,21 @@ def project_rules(rules: list[Rule]) -> list[Rule]:
 
 def run_project_checks(ctx: ProjectContext) -> list[Finding]:
     """Findings of the project kinds, plus those a per-file kind adds once the per-file results exist
-    (a Python kind may define `project_findings` too, e.g. VNI020 writing its helper module)."""
-    found: list[Finding] = []
+    (a Python kind may define `project_findings` too, e.g. VNI020 writing its helper module).
+
+    Kinds run by their `PHASE` (default 0), so the URL model (1) sees every other kind's edits and
+    the residual check (2) sees every finding."""
+    steps: list[tuple[int, Rule]] = []
     for rule in project_rules(ctx.rules):
-        found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+        steps.append((getattr(KINDS[rule.kind], "PHASE", 0), rule))
     for rule in ctx.rules:
         kind = KINDS.get(rule.kind)
         if getattr(kind, "LANGUAGE", "python") == "python" and hasattr(kind, "project_findings"):
-            found.extend(kind.project_findings(ctx, rule))
-    return found
+            steps.append((getattr(kind, "PHASE", 0), rule))
+    ctx.found = []
+    for _, rule in sorted(steps, key=lambda step: step[0]):
+        ctx.found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+    return ctx.found
 
 
 def _new_file(path: Path) -> sourcefile.SourceFile:
@@ -115,6 +126,9 @@ def merge(
     for finding in extra:
         by_path.setdefault(finding.path, []).append(finding)
     paths = {display: path for path, display in ctx.files}
+    for display in ctx.dirty:
+        if display in ctx.results:
+            by_path.setdefault(display, [])
     for display, findings in by_path.items():
         result = ctx.results.get(display)
         if result is None:
@@ -129,17 +143,17 @@ def merge(
         for display in todo:
             result = ctx.results[display]
             mine = by_path[display]
-            for finding in mine:
+            for finding in result.findings:  # per-file findings can belong to a link too (the URL model)
                 if _link(finding) in failed and finding.edits:
                     finding.edits = ()
                     finding.extra["skipped"] = "part of a cross-file fix that another file could not take; nothing was changed"
             if _fold(ctx, result, mine, paths.get(display, Path(display)), unsafe, file_rules, settings):
-                newly_failed.update(link for link in map(_link, mine) if link)
+                newly_failed.update(link for link in map(_link, result.findings) if link)
         newly_failed -= failed
         if not newly_failed:
             break
         failed |= newly_failed
-        todo = [d for d, mine in by_path.items() if any(_link(f) in newly_failed for f in mine)]
+        todo = [d for d in by_path if any(_link(f) in newly_failed for f in ctx.results[d].findings)]
     return touched
 
 
@@ -156,7 +170,7 @@ def _fold(
     display = result.path
     if result.problem is not None:
         return any(f.edits for f in findings)
-    if not any(f.edits for f in findings) and not any(_link(f) for f in findings):
+    if not any(f.edits for f in findings) and not any(_link(f) for f in findings) and display not in ctx.dirty:
         return False
     creates = any(f.extra.get("creates_file") for f in findings)
     if creates and (path.exists() or path.is_symlink()) and not result.created:

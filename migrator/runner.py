@@ -157,7 +157,11 @@ def run(
         for tag, tagged in batch_hints.items():
             hints.setdefault(tag, set()).update(Path(p) for p in tagged)
         result.problems.extend(FileProblem(d, m) for d, m in problems)
-    scanned = len(python_files)
+    # Every file some rule reads counts as scanned, in every language (not only Python files).
+    screeners = [kind.screens for kind in {KINDS[r.kind] for r in project_rules(rules)} if hasattr(kind, "screens")]
+    scanned = len(python_files) + sum(
+        1 for p, _ in every_file if not p.name.endswith(PYTHON_SUFFIXES) and any(screen(p) for screen in screeners)
+    )
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     file_results: list[FileResult] = []

@@ -21,6 +21,8 @@ from migrator.codemods import (
     location_host_allowlist,
     long_call,
     project_flow,
+    project_urls,
+    residual,
     retired_endpoint,
     split_prefix,
     token_lifetime,
@@ -48,3 +50,4 @@ KINDS.update(  # issue 4: background header, webhook, retired-endpoint and auth 
 KINDS.update({module.KIND: module for module in (long_call, action_call)})  # issue 5: VNI020 long calls, VNI021 actions
 KINDS.update({module.KIND: module for module in (background_webhook, webhook_listener)})  # issue 4A: VNI010, VNI011
 KINDS.update({module.KIND: module for module in (project_flow, deployment_base)})  # issue 3A: VNI005, VNI006
+KINDS.update({module.KIND: module for module in (project_urls, residual)})

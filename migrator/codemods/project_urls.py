@@ -1,0 +1,279 @@
+"""VNI007: the project's Visma URLs as one model, migrated whole or not at all.
+
+Runs after every other project-wide kind. It reads every code and configuration file that names a
+piece of the old gateway (`migrator.urlmodel.pieces`): bases that end inside the old prefix, the old
+host alone, paths that start with the rest of the prefix, `/API/` segments beside a Visma host,
+retired endpoints written as relative paths. Pieces that another rule already rewrites exactly
+(a join proved in one file) join the model with that rule's edit; every other piece gets its own
+rewrite. Because each piece's rewrite drops exactly its own share of the prefix, the pieces join to
+the mapped URL wherever the code cut it, so the closed world holds: when the project's bases move,
+every path with a share of the old prefix moves in the same change, and nothing moves otherwise.
+
+One project is one group: its edits share a link (applied together or not at all, across files),
+and they need review, since the joins between files are not proved one by one; the safe edits of
+other rules that touch the same pieces wait for the group, so a safe-only run never leaves a URL
+that mixes old and new pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from migrator.findings import Edit, Finding, FixSafety
+from migrator.retired_endpoints import retired_advice
+from migrator.rulefile import Rule
+from migrator.spans import SpanText
+from migrator.urlmodel import files as model_files
+from migrator.urlmodel.extract import file_pieces
+from migrator.urlmodel.pieces import NEW_ORIGIN, Piece, Role, has_controller_base
+
+KIND = "project-urls"
+LANGUAGE = "project"
+PHASE = 1  # after the other project-wide kinds: it takes their edits into the model
+LINK = "VNI007:project"
+# The pieces that say where a URL goes (the rest are paths below them); an `/API/` segment sits
+# with the host of its url.URL or OpenAPI document.
+_BASE_SIDE = (Role.BASE, Role.HOST, Role.API_SEGMENT)
+# Rules whose finding on a piece, without an edit, only said "the rest is elsewhere": the model answers it.
+_ANSWERED = ("VNI002", "VNI005", "VNI050", "VNI051")
+_ENV_READ = re.compile(
+    r"(?:getenv|GetEnvironmentVariable|System\.getenv|os\.Getenv|os\.environ(?:\.get)?|process\.env|env|config|"
+    r"getProperty|GetValue<string>|Configuration)\s*[\[(.]\s*[\"']?(?P<name>[A-Za-z_][A-Za-z0-9_.:]*)",
+)
+
+
+def validate_parameters(parameters: dict[str, Any]) -> str | None:
+    return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
+
+
+def screens(path: Path) -> bool:
+    return model_files.editable(path)
+
+
+def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
+    if not model_files.editable(path):
+        return ()
+    if model_files.has_needle(lowered):
+        return ("candidate",)
+    # `api/v1/...` paths are pieces only beside a base ending in `/API/controller/`: kept apart
+    return ("api-v",) if b"api/v" in lowered else ()
+
+
+class _Member:
+    def __init__(self, display: str, span: SpanText, piece: Piece) -> None:
+        self.display, self.span, self.piece = display, span, piece
+
+    @property
+    def line(self) -> int:
+        return self.span.index.position(self.piece.start)[0]
+
+    def where(self) -> str:
+        return f"{self.display}:{self.line}"
+
+    def shown(self) -> str:
+        """The piece with the rest of its string, for messages: `controller/api/v1/customer`."""
+        text = self.span.text
+        end = self.piece.end
+        while end < len(text) and end - self.piece.start < 80 and text[end] not in "\"'`\n\r\t <>,;)":
+            end += 1
+        return text[self.piece.start : end] or "''"
+
+
+def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
+    texts: list[tuple[str, Path, SpanText]] = []
+    maybe_api_v: list[tuple[Path, str]] = []
+    for path, display in ctx.files:
+        if not model_files.editable(path):
+            continue
+        if not ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
+            if ctx.tagged(KIND, "api-v", path, lambda: _has_needle(path, (b"api/v",))):  # noqa: B023
+                maybe_api_v.append((path, display))
+            continue
+        source = ctx.source(display, path)
+        if source is None:
+            continue
+        texts.append((display, path, SpanText(display, source.text)))
+    api_v = any(has_controller_base(span.text) for _, _, span in texts)
+    if api_v:
+        for path, display in maybe_api_v:
+            source = ctx.source(display, path)
+            if source is not None:
+                texts.append((display, path, SpanText(display, source.text)))
+    existing = _existing_findings(ctx)
+    members: list[_Member] = []
+    covered: list[tuple[_Member, list[Finding]]] = []
+    retired: list[_Member] = []
+    for display, path, span in texts:
+        mine = existing.get(display, [])
+        for piece in file_pieces(path, span.text, api_v):
+            member = _Member(display, span, piece)
+            covering = [f for f in mine if any(e.start < piece.end and piece.start < e.end for e in f.edits)]
+            if piece.role is Role.RETIRED:
+                retired.append(member)
+            elif covering:
+                covered.append((member, covering))
+            elif piece.changes:
+                members.append(member)
+    out: list[Finding] = []
+    out.extend(_retired_findings(rule, retired, existing))
+    if not members:
+        return out
+    everything = members + [c for c, _ in covered]
+    bases = [m for m in everything if m.piece.role in _BASE_SIDE]
+    paths = [m for m in everything if m.piece.role not in _BASE_SIDE]
+    found = [_member_finding(rule, m, bases, paths) for m in members]
+    out.extend(found)
+    linked = {id(f): f for _, fs in covered for f in fs}
+    linked.update({id(f): f for fs in existing.values() for f in fs if _test_url(f)})
+    group = found + list(linked.values())
+    _hold_together(ctx, group)
+    _answer(ctx, members)
+    if not bases:
+        out.extend(_external_base_findings(rule, paths))
+    out.extend(_deployment_findings(rule, bases, existing))
+    return out
+
+
+def _has_needle(path: Path, needles: tuple[bytes, ...] = model_files.NEEDLES) -> bool:
+    try:
+        lowered = path.read_bytes()[: model_files.MAX_BYTES].lower()
+    except OSError:
+        return False
+    return any(needle in lowered for needle in needles)
+
+
+def _existing_findings(ctx) -> dict[str, list[Finding]]:  # type: ignore[no-untyped-def]
+    """Every finding so far by path: the per-file results and the earlier project kinds'."""
+    out: dict[str, list[Finding]] = {}
+    for display, result in ctx.results.items():
+        out.setdefault(display, []).extend(result.findings)
+    for finding in getattr(ctx, "found", ()):
+        out.setdefault(finding.path, []).append(finding)
+    return out
+
+
+def _test_url(finding: Finding) -> bool:
+    """A complete old URL in a test: it asserts what the group builds, so it moves with the group."""
+    return bool(finding.edits) and finding.rule in ("VNI001", "VNI003", "VNI050", "VNI051") and model_files.is_test_file(finding.path)
+
+
+def _member_finding(rule: Rule, member: _Member, bases: list[_Member], paths: list[_Member]) -> Finding:
+    piece = member.piece
+    others = [m for m in (paths if piece.role in _BASE_SIDE else bases) if m is not member]
+    if piece.role in (Role.BASE, Role.HOST):
+        what = f"base {piece.text}" if piece.role is Role.BASE else f"host {piece.text}"
+        joined = _named(others, "the paths joined to it")
+        message = f"Project-wide: {what} becomes {piece.replacement}, together with {joined}"
+        if piece.half_migrated:
+            message = f"Half-migrated {what}: the rest of the old prefix goes, together with {joined}"
+    else:
+        joined = _named(others, "no base in this tree (it comes from outside: see the deployment finding)")
+        message = (f"Project-wide: {member.shown()} loses its share of the old prefix ({piece.text or chr(39) * 2} goes), "
+                   f"together with {joined}")
+    edit = Edit(piece.start, piece.end, piece.replacement or "")
+    return member.span.finding(rule, piece.start, piece.end, message, [edit], FixSafety.REVIEW, piece.replacement,
+                               {"link": LINK, "role": piece.role.value})
+
+
+def _named(members: list[_Member], none: str) -> str:
+    if not members:
+        return none
+    first = members[0]
+    text = first.shown()
+    more = f" and {len(members) - 1} more" if len(members) > 1 else ""
+    return f"{text} at {first.where()}{more}"
+
+
+def _hold_together(ctx, group: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+    """One link for the whole group; the weakest member decides for all of them."""
+    suppressed = next((f for f in group if f.suppressed), None)
+    for finding in group:
+        finding.extra["link"] = LINK
+        if suppressed is not None and finding is not suppressed and finding.edits:
+            finding.fix = FixSafety.MANUAL
+            finding.extra["skipped"] = (f"part of the project's URL migration, whose piece at {suppressed.path}:{suppressed.line} "
+                                        "is suppressed; nothing of it is changed")
+        elif finding.fix is FixSafety.SAFE:
+            finding.fix = FixSafety.REVIEW
+            finding.message += " (review: migrated together with the project's other URL pieces)"
+        _dirty(ctx, finding.path)
+
+
+def _answer(ctx, members: list[_Member]) -> None:  # type: ignore[no-untyped-def]
+    """Drop the edit-less 'the rest is elsewhere' findings on pieces the model now rewrites."""
+    lines = {(m.display, m.line) for m in members}
+    for display, result in ctx.results.items():
+        result.findings[:] = [f for f in result.findings if not _answered(f, lines, display)]
+    found = getattr(ctx, "found", None)
+    if found is not None:
+        found[:] = [f for f in found if not _answered(f, lines, f.path)]
+
+
+def _answered(finding: Finding, lines: set[tuple[str, int]], display: str) -> bool:
+    """A base whose paths were not found, or a path joined to a base defined elsewhere: the project's
+    group now migrates both sides, wherever they are."""
+    if finding.rule not in _ANSWERED or finding.edits:
+        return False
+    return (display, finding.line) in lines or "base_name" in finding.extra or "partial_base" in finding.extra
+
+
+def _dirty(ctx, display: str) -> None:  # type: ignore[no-untyped-def]
+    dirty = getattr(ctx, "dirty", None)
+    if dirty is not None:
+        dirty.add(display)
+
+
+def _retired_findings(rule: Rule, retired: list[_Member], existing: dict[str, list[Finding]]) -> Iterable[Finding]:
+    for member in retired:
+        if any(f.line <= member.line <= f.end_line for f in existing.get(member.display, [])):
+            continue  # another rule reports it already
+        piece = member.piece
+        advice = retired_advice("https://integration.visma.net/API/" + piece.text.removeprefix("API/").lstrip("/")) or ""
+        yield member.span.finding(
+            rule, piece.start, piece.end,
+            f"Retired VNI endpoint {piece.text}: it is not moved to the new host ({advice})", fix=FixSafety.MANUAL,
+            extra={"role": piece.role.value},
+        )
+
+
+def _external_base_findings(rule: Rule, paths: list[_Member]) -> Iterable[Finding]:
+    """Paths move, but their base lives outside the tree: whoever sets it must change it too."""
+    by_file: dict[str, _Member] = {}
+    for member in paths:
+        by_file.setdefault(member.display, member)
+    for member in by_file.values():
+        names = sorted({m.group("name") for m in _ENV_READ.finditer(member.span.text) if _looks_like_base(m.group("name"))})
+        setting = ", ".join(names) if names else "the base URL setting (configuration, database or deployment)"
+        piece = member.piece
+        yield member.span.finding(
+            rule, piece.start, piece.end,
+            f"The base these paths are joined to comes from outside the tree ({setting}): set it to {NEW_ORIGIN} "
+            "in every deployment when the paths change",
+            fix=FixSafety.MANUAL, extra={"role": "external-base", "settings": names},
+        )
+
+
+def _deployment_findings(rule: Rule, bases: list[_Member], existing: dict[str, list[Finding]]) -> Iterable[Finding]:
+    """A base written as the default of an environment or configuration read: deployments override it."""
+    for member in bases:
+        text = member.span.text
+        line_start = text.rfind("\n", 0, member.piece.start) + 1
+        line_end = text.find("\n", member.piece.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        names = [m.group("name") for m in _ENV_READ.finditer(line) if _looks_like_base(m.group("name"))]
+        if not names or any(f.rule == "VNI006" and f.line == member.line for f in existing.get(member.display, [])):
+            continue
+        new = member.piece.replacement or NEW_ORIGIN
+        yield member.span.finding(
+            rule, member.piece.start, member.piece.end,
+            f"Deployments that set {names[0]} override this default: set {names[0]} to {new} wherever it is set",
+            fix=FixSafety.MANUAL, extra={"role": "deployment-base", "settings": names},
+        )
+
+
+def _looks_like_base(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in ("url", "base", "host", "visma", "endpoint", "api"))

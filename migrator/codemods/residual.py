@@ -1,0 +1,100 @@
+"""VNI008: what is left of the old gateway, wherever no other rule explained it.
+
+"Clean" must mean "migrated": this kind runs after every other one and reads every code,
+configuration, documentation and script file that names a piece of the old gateway. Each piece
+(the old host, `controller/api`, a new host with a leftover `/API`, a retired endpoint, an `/API/`
+segment beside a Visma host) on a line that no other finding covers becomes an error here, so a
+scan can only pass when nothing of the old gateway is left or each place is suppressed. Whatever
+an analysis gave up on (a syntax it does not know, bytes literals, a chain too long to follow)
+ends up here rather than nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from migrator.findings import Finding, FixSafety
+from migrator.rulefile import Rule
+from migrator.spans import SpanText
+from migrator.urlmodel import files as model_files
+from migrator.urlmodel.pieces import Role, find_pieces
+
+KIND = "old-gateway-left"
+LANGUAGE = "project"
+PHASE = 2  # last: it looks at what every other kind reported
+
+_LEFT = re.compile(
+    r"integration\.visma\.net"
+    r"|(?<![\w-])(?:API/)?(?:service/)?controller/api(?![\w-])"
+    r"|api\.finance\.visma\.net/api(?![\w-])"
+    r"|(?<![\w-])resources/(?:v1/(?:event|subscription|context|notification|servicestatus)|oauth/authorize)(?![\w-])"
+    r"|(?<![\w-])security/api/v\d",
+    re.IGNORECASE,
+)
+
+
+def validate_parameters(parameters: dict[str, Any]) -> str | None:
+    return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
+
+
+def screens(path: Path) -> bool:
+    return model_files.screens(path)
+
+
+def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
+    return ("candidate",) if model_files.screens(path) and model_files.has_needle(lowered) else ()
+
+
+def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
+    covered = _covered_lines(ctx)
+    out: list[Finding] = []
+    for path, display in ctx.files:
+        if not model_files.screens(path):
+            continue
+        if not ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
+            continue
+        source = ctx.source(display, path)
+        if source is None:
+            continue
+        span = SpanText(display, source.text)
+        lines = covered.get(display, set())
+        seen: set[int] = set()
+        for start, end, text in _left_pieces(source.text):
+            line = span.index.position(start)[0]
+            if line in lines or line in seen:
+                continue
+            seen.add(line)
+            out.append(span.finding(rule, start, end, _message(path, text), fix=FixSafety.MANUAL, extra={"piece": text}))
+    return out
+
+
+def _left_pieces(text: str) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), m.group(0)) for m in _LEFT.finditer(text)]
+    found += [(p.start, p.end, p.text) for p in find_pieces(text, api_v=False) if p.role is Role.API_SEGMENT]
+    return sorted(found)
+
+
+def _message(path: Path, piece: str) -> str:
+    if model_files.report_only(path):
+        return f"Still names the old VNI gateway ({piece}): update this documentation or script by hand"
+    return (f"A piece of the old VNI gateway is left here ({piece}) and no rule could migrate it: "
+            "change it by hand, or suppress it with a reason")
+
+
+def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
+    """Lines some other finding already speaks for, by path."""
+    out: dict[str, set[int]] = {}
+    findings: list[Finding] = [f for result in ctx.results.values() for f in result.findings]
+    findings += list(getattr(ctx, "found", ()))
+    for finding in findings:
+        out.setdefault(finding.path, set()).update(range(finding.line, finding.end_line + 1))
+    return out
+
+
+def _has_needle(path: Path) -> bool:
+    try:
+        return model_files.has_needle(path.read_bytes()[: model_files.MAX_BYTES].lower())
+    except OSError:
+        return False

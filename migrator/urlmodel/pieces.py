@@ -1,0 +1,151 @@
+"""The pieces of the old gateway as they appear in source text, and each piece's own rewrite.
+
+Integrations split `https://integration.visma.net/API/controller/api/v1/customer` anywhere: a base
+`https://integration.visma.net/API` in one file and `/controller/api/v1/customer` in another, a
+Go struct with `Host: "integration.visma.net"` and `Path: "/API/"`, a PHP `'/API/controller/api'`
+between a host and an endpoint. Each piece gets a rewrite of its own that depends only on the
+piece: a base loses whatever share of the old prefix it holds and gets the new origin, a path
+loses whatever share it holds. Because the shares of one URL add up to the whole prefix, the
+pieces' rewrites join to the mapped URL wherever the code cut it; that is what lets a project be
+migrated as a whole without proving each join (the joins are proved by running the code in the
+tests instead).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+NEW_HOST = "api.finance.visma.net"
+NEW_ORIGIN = "https://" + NEW_HOST
+
+# What may stand right before a piece that starts a string: a quote, or the end of an
+# interpolation (`${base}`, `{base}`, `{{.base}}`) or of a PHP variable in a double-quoted string.
+_OPEN = r"(?<=[\"'`}])"
+# What may follow a piece that ends a string: a quote, an interpolation, whitespace, markup.
+_CLOSE = r"(?=[\"'`{$\s<>,;)\]]|$)"
+
+
+class Role(str, Enum):
+    BASE = "base"  # a URL that ends at or inside the old prefix
+    HOST = "host"  # the old host alone (a Host field, a host setting)
+    PREFIX = "prefix"  # a path that starts with a share of the old prefix
+    API_SEGMENT = "api-segment"  # a literal "/API/" next to a Visma host (Go url.URL Path, OpenAPI basePath)
+    API_V = "api-v"  # "api/v1/..." after a base ending in ".../API/controller/"
+    RETIRED = "retired"  # a retired VNI endpoint written as a relative path
+
+
+@dataclass(frozen=True)
+class Piece:
+    role: Role
+    start: int  # offsets into the text
+    end: int
+    text: str  # the piece as written
+    replacement: str | None  # None: never rewritten (retired endpoints)
+    half_migrated: bool = False  # already on the new host, with a share of the old prefix left
+
+    @property
+    def changes(self) -> bool:
+        return self.replacement is not None and self.replacement != self.text
+
+
+_BASE_RE = re.compile(
+    r"(?P<origin>https?://(?P<host>integration\.visma\.net|api\.finance\.visma\.net))"
+    r"(?P<share>/API(?:/service)?(?:/controller(?:/api)?)?)?"
+    r"(?P<slash>/?)"
+    r"(?![\w.%/-])",
+    re.IGNORECASE,
+)
+_HOST_RE = re.compile(r"(?<=[\"'`=:\s])integration\.visma\.net" + _CLOSE, re.IGNORECASE)
+_PREFIX_RE = re.compile(
+    _OPEN + r"(?P<lead>/?)(?P<share>(?:API/)?(?:service/)?controller/api)(?P<after>/(?=[\w{$%]))?" + r"(?(after)|" + _CLOSE + ")",
+    re.IGNORECASE,
+)
+_API_SEGMENT_RE = re.compile(r"(?<=[\"'])(?P<segment>/?API/?)(?=[\"'])", re.IGNORECASE)
+_API_V_RE = re.compile(_OPEN + r"(?P<lead>/?)(?P<share>api/)(?=v\d+\b|background\b)", re.IGNORECASE)
+_RETIRED_RE = re.compile(
+    r"(?<=[\"'`}/])(?:API/)?(?:resources/v1/(?:event|subscription|context|notification|servicestatus)\b"
+    r"|resources/oauth/authorize\b|security/api/v?\d*)",
+    re.IGNORECASE,
+)
+_VISMA_HOST_RE = re.compile(r"(?:integration|api\.finance)\.visma\.net", re.IGNORECASE)
+
+
+def base_replacement(match: re.Match[str]) -> str:
+    """The new base: the new origin, no share of the old prefix, the trailing slash kept."""
+    return NEW_ORIGIN + match.group("slash")
+
+
+def find_pieces(text: str, api_v: bool) -> list[Piece]:
+    """Every piece of the old gateway that `text` holds outside complete old URLs.
+
+    `api_v`: the project has a base ending in `/API/controller/`, so `api/v1/...` paths are
+    shares of the old prefix (elsewhere they are other APIs' paths and stay alone)."""
+    pieces: list[Piece] = []
+    for match in _BASE_RE.finditer(text):
+        old_host = match.group("host").lower().startswith("integration")
+        share = match.group("share")
+        if not old_host and not share:
+            continue  # already migrated
+        if share and share.lower() == "/api/controller/api" and old_host:
+            # a complete old base: the URL rules rewrite it; it still belongs to the project's group
+            pass
+        pieces.append(Piece(Role.BASE, match.start(), match.end(), match.group(0), base_replacement(match), half_migrated=not old_host))
+    for match in _HOST_RE.finditer(text):
+        pieces.append(Piece(Role.HOST, match.start(), match.end(), match.group(0), NEW_HOST))
+    for match in _PREFIX_RE.finditer(text):
+        lead, share, after = match.group("lead"), match.group("share"), match.group("after") or ""
+        if after:  # "/controller/api/v1/x" -> "/v1/x": the share and its slash go, the lead slash stays
+            start, end = match.start("share"), match.end("after")
+        else:  # the whole string is a share: "/API/controller/api" -> ""
+            start, end = match.start("lead"), match.end("share")
+        if _inside_complete_url(text, match.start()):
+            continue
+        pieces.append(Piece(Role.PREFIX, start, end, text[start:end], ""))
+        del lead, share
+    if _VISMA_HOST_RE.search(text):
+        for match in _API_SEGMENT_RE.finditer(text):
+            segment = match.group("segment")
+            replacement = "/" if segment.startswith("/") and segment.endswith("/") and len(segment) > 1 else ""
+            pieces.append(Piece(Role.API_SEGMENT, match.start(), match.end(), segment, replacement))
+    if api_v:
+        for match in _API_V_RE.finditer(text):
+            if _inside_complete_url(text, match.start()):
+                continue
+            pieces.append(Piece(Role.API_V, match.start("share"), match.end("share"), match.group("share"), ""))
+    for match in _RETIRED_RE.finditer(text):
+        if _inside_complete_url(text, match.start()):
+            continue
+        pieces.append(Piece(Role.RETIRED, match.start(), match.end(), match.group(0), None))
+    pieces.sort(key=lambda p: (p.start, p.end))
+    return _without_overlaps(pieces)
+
+
+def has_controller_base(text: str) -> bool:
+    """Whether `text` holds a Visma base ending in `/API/controller` (its paths start with `api/`)."""
+    for match in _BASE_RE.finditer(text):
+        share = (match.group("share") or "").lower()
+        if share.endswith("/controller"):
+            return True
+    return False
+
+
+def _inside_complete_url(text: str, pos: int) -> bool:
+    """Whether `pos` lies in a URL that names its own host (the URL rules handle those whole)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    head = text[line_start:pos]
+    scheme = max(head.rfind("http://"), head.rfind("https://"), head.lower().rfind("http://"), head.lower().rfind("https://"))
+    if scheme < 0:
+        return False
+    between = head[scheme:]
+    return not re.search(r"[\s\"'`{}]", between)
+
+
+def _without_overlaps(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and piece.start < out[-1].end:
+            continue
+        out.append(piece)
+    return out
