@@ -37,6 +37,7 @@ LINK = "VNI007:project"
 # The pieces that say where a URL goes (the rest are paths below them); an `/API/` segment sits
 # with the host of its url.URL or OpenAPI document.
 _BASE_SIDE = (Role.BASE, Role.HOST, Role.API_SEGMENT)
+_NEW_PATH = re.compile(rb"[\"'`]/?v[12]/[a-z]")
 # Rules whose finding on a piece, without an edit, only said "the rest is elsewhere": the model answers it.
 _ANSWERED = ("VNI002", "VNI005", "VNI050", "VNI051")
 _ENV_READ = re.compile(
@@ -58,8 +59,14 @@ def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
         return ()
     if model_files.has_needle(lowered):
         return ("candidate",)
+    tags = []
     # `api/v1/...` paths are pieces only beside a base ending in `/API/controller/`: kept apart
-    return ("api-v",) if b"api/v" in lowered else ()
+    if b"api/v" in lowered:
+        tags.append("api-v")
+    # Paths already in the new form (`/v1/customer`) tell that a lone old base only needs its own rewrite.
+    if (b"v1/" in lowered or b"v2/" in lowered) and _NEW_PATH.search(lowered):
+        tags.append("new-path")
+    return tuple(tags)
 
 
 class _Member:
@@ -124,6 +131,8 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     everything = members + [c for c, _ in covered]
     bases = [m for m in everything if m.piece.role in _BASE_SIDE]
     paths = [m for m in everything if m.piece.role not in _BASE_SIDE]
+    if not paths and not _has_new_paths(ctx, texts):
+        return out  # a lone base whose paths are nowhere in the tree: the per-file finding asks a person
     found = [_member_finding(rule, m, bases, paths) for m in members]
     out.extend(found)
     linked = {id(f): f for _, fs in covered for f in fs}
@@ -135,6 +144,22 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         out.extend(_external_base_findings(rule, paths))
     out.extend(_deployment_findings(rule, bases, existing))
     return out
+
+
+def _has_new_paths(ctx, texts: list[tuple[str, Path, SpanText]]) -> bool:  # type: ignore[no-untyped-def]
+    if any(_NEW_PATH.search(span.text.lower().encode("utf-8", "replace")) for _, _, span in texts):
+        return True
+    for path, _ in ctx.files:
+        if model_files.editable(path) and ctx.tagged(KIND, "new-path", path, lambda: _new_path_file(path)):  # noqa: B023
+            return True
+    return False
+
+
+def _new_path_file(path: Path) -> bool:
+    try:
+        return _NEW_PATH.search(path.read_bytes()[: model_files.MAX_BYTES].lower()) is not None
+    except OSError:
+        return False
 
 
 def _has_needle(path: Path, needles: tuple[bytes, ...] = model_files.NEEDLES) -> bool:
