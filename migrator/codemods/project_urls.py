@@ -28,7 +28,7 @@ from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
 from migrator.urlmodel.extract import file_pieces
-from migrator.urlmodel.pieces import NEW_ORIGIN, Piece, Role, has_controller_base
+from migrator.urlmodel.pieces import NEW_ORIGIN, SEGMENT_NEEDLES, Piece, Role, has_controller_base, has_segment_needle
 
 KIND = "project-urls"
 LANGUAGE = "project"
@@ -60,6 +60,8 @@ def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
     if model_files.has_needle(lowered):
         return ("candidate",)
     tags = []
+    if has_segment_needle(lowered):
+        tags.append("api-segment")
     # `api/v1/...` paths are pieces only beside a base ending in `/API/controller/`: kept apart
     if b"api/v" in lowered:
         tags.append("api-v")
@@ -92,20 +94,24 @@ class _Member:
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     texts: list[tuple[str, Path, SpanText]] = []
     maybe_api_v: list[tuple[Path, str]] = []
+    maybe_segment: list[tuple[Path, str]] = []
     for path, display in ctx.files:
         if not model_files.editable(path):
             continue
         if not ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
             if ctx.tagged(KIND, "api-v", path, lambda: _has_needle(path, (b"api/v",))):  # noqa: B023
                 maybe_api_v.append((path, display))
+            elif ctx.tagged(KIND, "api-segment", path, lambda: _has_needle(path, SEGMENT_NEEDLES)):  # noqa: B023
+                maybe_segment.append((path, display))
             continue
         source = ctx.source(display, path)
         if source is None:
             continue
         texts.append((display, path, SpanText(display, source.text)))
     api_v = any(has_controller_base(span.text) for _, _, span in texts)
-    if api_v:
-        for path, display in maybe_api_v:
+    visma_project = any("visma.net" in span.text.lower() for _, _, span in texts)
+    for wanted, extra_files in ((api_v, maybe_api_v), (visma_project, maybe_segment)):
+        for path, display in extra_files if wanted else ():
             source = ctx.source(display, path)
             if source is not None:
                 texts.append((display, path, SpanText(display, source.text)))
@@ -115,7 +121,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     retired: list[_Member] = []
     for display, path, span in texts:
         mine = existing.get(display, [])
-        for piece in file_pieces(path, span.text, api_v):
+        for piece in file_pieces(path, span.text, api_v, visma_project):
             member = _Member(display, span, piece)
             covering = [f for f in mine if any(e.start < piece.end and piece.start < e.end for e in f.edits)]
             if piece.role is Role.RETIRED:

@@ -19,7 +19,7 @@ from migrator.findings import Finding, FixSafety
 from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
-from migrator.urlmodel.pieces import Role, find_pieces
+from migrator.urlmodel.pieces import SEGMENT_NEEDLES, Role, find_pieces, foreign_url_before, has_segment_needle
 
 KIND = "old-gateway-left"
 LANGUAGE = "project"
@@ -44,16 +44,28 @@ def screens(path: Path) -> bool:
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    return ("candidate",) if model_files.screens(path) and model_files.has_needle(lowered) else ()
+    if not model_files.screens(path):
+        return ()
+    if model_files.has_needle(lowered):
+        return ("candidate",)
+    return ("api-segment",) if model_files.editable(path) and has_segment_needle(lowered) else ()
 
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     covered = _covered_lines(ctx)
     out: list[Finding] = []
+    chosen: list[tuple[Path, str, bool]] = []
     for path, display in ctx.files:
         if not model_files.screens(path):
             continue
-        if not ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
+        if ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
+            chosen.append((path, display, True))
+        elif ctx.tagged(KIND, "api-segment", path, lambda: _has_needle(path, SEGMENT_NEEDLES)):  # noqa: B023
+            chosen.append((path, display, False))
+    # A string that is only `/API` is a piece of the old gateway when the project names Visma at all.
+    visma_project = any(needle for _, _, needle in chosen)
+    for path, display, needle in chosen:
+        if not needle and not visma_project:
             continue
         source = ctx.source(display, path)
         if source is None:
@@ -61,7 +73,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         span = SpanText(display, source.text)
         lines = covered.get(display, set())
         seen: set[int] = set()
-        for start, end, text in _left_pieces(source.text):
+        for start, end, text in _left_pieces(source.text, visma_project):
             line = span.index.position(start)[0]
             if line in lines or line in seen:
                 continue
@@ -70,9 +82,11 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     return out
 
 
-def _left_pieces(text: str) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.group(0)) for m in _LEFT.finditer(text)]
-    found += [(p.start, p.end, p.text) for p in find_pieces(text, api_v=False) if p.role is Role.API_SEGMENT]
+def _left_pieces(text: str, visma_project: bool) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), m.group(0)) for m in _LEFT.finditer(text)
+             if "visma" in m.group(0).lower() or not foreign_url_before(text, m.start())]
+    found += [(p.start, p.end, p.text) for p in find_pieces(text, False, visma_project)
+              if p.role in (Role.API_SEGMENT, Role.PREFIX)]
     return sorted(found)
 
 
@@ -93,8 +107,9 @@ def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _has_needle(path: Path) -> bool:
+def _has_needle(path: Path, needles: tuple[bytes, ...] = model_files.NEEDLES) -> bool:
     try:
-        return model_files.has_needle(path.read_bytes()[: model_files.MAX_BYTES].lower())
+        lowered = path.read_bytes()[: model_files.MAX_BYTES].lower()
     except OSError:
         return False
+    return any(needle in lowered for needle in needles)

@@ -8,19 +8,19 @@ from migrator.configfiles import format_for
 from migrator.urlmodel.pieces import Piece, find_pieces
 
 
-def file_pieces(path: Path, text: str, api_v: bool) -> list[Piece]:
+def file_pieces(path: Path, text: str, api_v: bool, visma_project: bool = False) -> list[Piece]:
     """The pieces `text` holds, with offsets into `text`.
 
     Configuration values carry no quotes (`.env`, `.ini`, YAML plain scalars), so each value is
     read as if it were a quoted string; code is read whole, where quotes mark its strings."""
     module = format_for(path)
     if module is None:
-        return find_pieces(text, api_v)
+        return find_pieces(text, api_v, visma_project)
     try:
         values = module.values(text)
     except (ValueError, RecursionError):
         return []
-    visma_file = "visma.net" in text.lower()
+    visma_file = visma_project or "visma.net" in text.lower()
     pieces: list[Piece] = []
     for value in values:
         raw = text[value.start : value.end]

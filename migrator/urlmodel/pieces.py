@@ -58,11 +58,12 @@ _BASE_RE = re.compile(
     re.IGNORECASE,
 )
 _HOST_RE = re.compile(r"(?<=[\"'`=:\s])integration\.visma\.net" + _CLOSE, re.IGNORECASE)
-_PREFIX_RE = re.compile(
-    _OPEN + r"(?P<lead>/?)(?P<share>(?:API/)?(?:service/)?controller/api)(?P<after>/(?=[\w{$%]))?" + r"(?(after)|" + _CLOSE + ")",
-    re.IGNORECASE,
-)
-_API_SEGMENT_RE = re.compile(r"(?<=[\"'])(?P<segment>/?API/?)(?=[\"'])", re.IGNORECASE)
+# A run of the old prefix's segments, as code cuts them: `API/controller`, `controller/api`...
+_RUN = r"(?:API(?:/service)?(?:/controller(?:/api)?)?|(?:service/)?controller(?:/api)?)"
+# A path that starts with the whole rest of the prefix: `/controller/api/v1/x`, `API/controller/api/v1/x`.
+_PREFIX_RE = re.compile(_OPEN + r"(?P<lead>/?)(?P<share>(?:API/)?(?:service/)?controller/api)/(?=[\w{$%])", re.IGNORECASE)
+# A string that is nothing but a run of segments: `/API/`, `'/API/controller/api'`, `controller/`.
+_WHOLE_RE = re.compile(_OPEN + r"(?P<lead>/?)(?P<run>" + _RUN + r"|api)(?P<trail>/?)(?=[\"'`{$])", re.IGNORECASE)
 _API_V_RE = re.compile(_OPEN + r"(?P<lead>/?)(?P<share>api/)(?=v\d+\b|background\b)", re.IGNORECASE)
 _RETIRED_RE = re.compile(
     r"(?<=[\"'`}/])(?:API/)?(?:resources/v1/(?:event|subscription|context|notification|servicestatus)\b"
@@ -77,11 +78,13 @@ def base_replacement(match: re.Match[str]) -> str:
     return NEW_ORIGIN + match.group("slash")
 
 
-def find_pieces(text: str, api_v: bool) -> list[Piece]:
+def find_pieces(text: str, api_v: bool, visma_project: bool = False) -> list[Piece]:
     """Every piece of the old gateway that `text` holds outside complete old URLs.
 
     `api_v`: the project has a base ending in `/API/controller/`, so `api/v1/...` paths are
-    shares of the old prefix (elsewhere they are other APIs' paths and stay alone)."""
+    shares of the old prefix (elsewhere they are other APIs' paths and stay alone).
+    `visma_project`: the project names a Visma host somewhere, so a string that is only `/API`
+    is a share of the old prefix even in a file that names no host."""
     pieces: list[Piece] = []
     for match in _BASE_RE.finditer(text):
         old_host = match.group("host").lower().startswith("integration")
@@ -95,23 +98,25 @@ def find_pieces(text: str, api_v: bool) -> list[Piece]:
     for match in _HOST_RE.finditer(text):
         pieces.append(Piece(Role.HOST, match.start(), match.end(), match.group(0), NEW_HOST))
     for match in _PREFIX_RE.finditer(text):
-        lead, share, after = match.group("lead"), match.group("share"), match.group("after") or ""
-        if after:  # "/controller/api/v1/x" -> "/v1/x": the share and its slash go, the lead slash stays
-            start, end = match.start("share"), match.end("after")
-        else:  # the whole string is a share: "/API/controller/api" -> ""
-            start, end = match.start("lead"), match.end("share")
-        if _inside_complete_url(text, match.start()):
+        if _inside_complete_url(text, match.start()) or foreign_url_before(text, match.start()):
             continue
+        start, end = match.start("share"), match.end()  # the share and its slash go, the lead slash stays
         pieces.append(Piece(Role.PREFIX, start, end, text[start:end], ""))
-        del lead, share
-    if _VISMA_HOST_RE.search(text):
-        for match in _API_SEGMENT_RE.finditer(text):
-            segment = match.group("segment")
-            replacement = "/" if segment.startswith("/") and segment.endswith("/") and len(segment) > 1 else ""
-            pieces.append(Piece(Role.API_SEGMENT, match.start(), match.end(), segment, replacement))
+    visma = visma_project or _VISMA_HOST_RE.search(text) is not None
+    for match in _WHOLE_RE.finditer(text):
+        run, lead, trail = match.group("run"), match.group("lead"), match.group("trail")
+        lone_api = run == "api"  # the prefix's last segment, lower case as Visma writes it
+        if lone_api and not api_v:
+            continue  # `api` alone is a share only after a base ending in `/API/controller/`
+        if not visma or _inside_complete_url(text, match.start()) or foreign_url_before(text, match.start()):
+            continue
+        # The neighbours keep the one slash the URL needs: a run with slashes on both sides leaves one.
+        replacement = "/" if lead and trail else ""
+        role = Role.API_SEGMENT if run.lower().startswith("api") and not lone_api else Role.PREFIX
+        pieces.append(Piece(role, match.start(), match.end(), match.group(0), replacement))
     if api_v:
         for match in _API_V_RE.finditer(text):
-            if _inside_complete_url(text, match.start()):
+            if _inside_complete_url(text, match.start()) or foreign_url_before(text, match.start()):
                 continue
             pieces.append(Piece(Role.API_V, match.start("share"), match.end("share"), match.group("share"), ""))
     for match in _RETIRED_RE.finditer(text):
@@ -122,13 +127,37 @@ def find_pieces(text: str, api_v: bool) -> list[Piece]:
     return _without_overlaps(pieces)
 
 
+# Cheap byte checks for a string that is only `/API` (files without any other needle).
+SEGMENT_NEEDLES = tuple(q1 + body + q2 for body in (b"/api", b"/api/", b"api/", b"api") for q1, q2 in ((b'"', b'"'), (b"'", b"'"))) + (
+    b"/controller", b"controller/")
+
+
+def has_segment_needle(lowered: bytes) -> bool:
+    return any(needle in lowered for needle in SEGMENT_NEEDLES)
+
+
 def has_controller_base(text: str) -> bool:
-    """Whether `text` holds a Visma base ending in `/API/controller` (its paths start with `api/`)."""
+    """Whether `text` holds a Visma base, or a run of prefix segments, ending in `controller`
+    (the paths that follow start with `api/`)."""
     for match in _BASE_RE.finditer(text):
         share = (match.group("share") or "").lower()
         if share.endswith("/controller"):
             return True
-    return False
+    return any(m.group("run").lower().endswith("controller") for m in _WHOLE_RE.finditer(text))
+
+
+def foreign_url_before(text: str, pos: int) -> bool:
+    """Whether `pos` continues a URL of another host (`https://example.com/API/controller/api/...`):
+    such paths belong to that API, not to Visma's."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    head = text[line_start:pos]
+    match = None
+    for match in re.finditer(r"[a-z][a-z0-9+.-]*://(?P<host>[^/\s\"'`]+)", head, re.IGNORECASE):
+        pass
+    if match is None:
+        return False
+    host = match.group("host").lower()
+    return not (host.endswith("integration.visma.net") or host.endswith("api.finance.visma.net"))
 
 
 def _inside_complete_url(text: str, pos: int) -> bool:
