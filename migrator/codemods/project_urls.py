@@ -119,12 +119,16 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     members: list[_Member] = []
     covered: list[tuple[_Member, list[Finding]]] = []
     retired: list[_Member] = []
+    held: list[Finding] = []
     for display, path, span in texts:
         mine = existing.get(display, [])
         for piece in file_pieces(path, span.text, api_v, visma_project):
             member = _Member(display, span, piece)
             covering = [f for f in mine if any(e.start < piece.end and piece.start < e.end for e in f.edits)]
-            if piece.role is Role.RETIRED:
+            refused = [f for f in mine if _refused(f, member)]
+            if refused and not covering and piece.role is not Role.RETIRED:
+                held.extend(refused)  # an analysis proved this piece cannot be rewritten safely
+            elif piece.role is Role.RETIRED:
                 retired.append(member)
             elif covering:
                 covered.append((member, covering))
@@ -144,7 +148,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     linked = {id(f): f for _, fs in covered for f in fs}
     linked.update({id(f): f for fs in existing.values() for f in fs if _test_url(f)})
     group = found + list(linked.values())
-    _hold_together(ctx, group)
+    _hold_together(ctx, group, held[0] if held else None)
     _answer(ctx, members)
     if not bases:
         out.extend(_external_base_findings(rule, paths))
@@ -218,15 +222,25 @@ def _named(members: list[_Member], none: str) -> str:
     return f"{text} at {first.where()}{more}"
 
 
-def _hold_together(ctx, group: list[Finding]) -> None:  # type: ignore[no-untyped-def]
+def _refused(finding: Finding, member: _Member) -> bool:
+    """A URL rule's finding on this piece that offers no edit because the rewrite is not exact."""
+    if finding.edits or finding.rule not in ("VNI001", "VNI002", "VNI003", "VNI005", "VNI050", "VNI051"):
+        return False
+    if "base_name" in finding.extra or "partial_base" in finding.extra:
+        return False
+    return finding.line <= member.line <= finding.end_line and "not fixed automatically" in finding.message
+
+
+def _hold_together(ctx, group: list[Finding], held: Finding | None) -> None:  # type: ignore[no-untyped-def]
     """One link for the whole group; the weakest member decides for all of them."""
-    suppressed = next((f for f in group if f.suppressed), None)
+    blocker = next((f for f in group if f.suppressed), None) or held
     for finding in group:
         finding.extra["link"] = LINK
-        if suppressed is not None and finding is not suppressed and finding.edits:
+        if blocker is not None and finding is not blocker and finding.edits:
             finding.fix = FixSafety.MANUAL
-            finding.extra["skipped"] = (f"part of the project's URL migration, whose piece at {suppressed.path}:{suppressed.line} "
-                                        "is suppressed; nothing of it is changed")
+            why = "is suppressed" if blocker.suppressed else "cannot be rewritten exactly"
+            finding.extra["skipped"] = (f"part of the project's URL migration, whose piece at {blocker.path}:{blocker.line} "
+                                        f"{why}; nothing of it is changed")
         elif finding.fix is FixSafety.SAFE:
             finding.fix = FixSafety.REVIEW
             finding.message += " (review: migrated together with the project's other URL pieces)"

@@ -175,6 +175,9 @@ class _Analyzer:
         self.docstrings: set[int] = set()
         self.partial_candidates: list[tuple[ast.expr, str]] = []
         self.remote_edited: set[int] = set()
+        # Literals whose rewrite cannot be proved exact at some use: literal id -> why. A site that
+        # edits one of them is reported instead of fixed (see `block_unprovable`).
+        self.blocked: dict[int, str] = {}
         self.client_keys: set[str] = set()
         self._client_target: str | None = None
         self._client_spec: str | None = None
@@ -232,6 +235,8 @@ class _Analyzer:
                     parts.append(Part(piece.value, piece, 0, node, via))
                 else:
                     formatted = next(values)
+                    if formatted.format_spec is not None or formatted.conversion != -1:
+                        self._block(formatted.value, "it is formatted with a width, precision or conversion spec", formatted)
                     inner = self.flatten(formatted.value, via, depth + 1) if piece.simple else None
                     parts.extend(inner or [Part(OPAQUE, label=dotted_name(formatted.value) or None)])
             return parts
@@ -269,7 +274,8 @@ class _Analyzer:
             return [Part(OPAQUE)]
         text = pieces[0]
         value = text.value
-        pattern = r"%%|%s|%[^%s]" if style == "%" else r"\{\{|\}\}|\{([^{}]*)\}"
+        pattern = (r"%%|%s|%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z]|%[^%s]" if style == "%"
+                   else r"\{\{|\}\}|\{([^{}]*)\}")
         parts: list[Part] = []
         pos = 0
         auto = 0
@@ -288,7 +294,7 @@ class _Analyzer:
                     arg = args[auto]
                 auto += 1
             else:
-                name = match.group(1) or ""
+                name = re.split(r"[:!]", match.group(1) or "", maxsplit=1)[0]
                 if name == "":
                     arg = args[auto] if auto < len(args) else None
                     auto += 1
@@ -296,10 +302,27 @@ class _Analyzer:
                     arg = args[int(name)] if int(name) < len(args) else None
                 elif name.isidentifier():
                     arg = kwargs.get(name)
+            if style == "%" and token != "%s":
+                arg = args[auto - 1] if token[-1:] in "sra" and 0 < auto <= len(args) else None
+                if arg is not None:
+                    self._block(arg, f"it is formatted with {token}", template)
+                arg = None
+            elif style == "{}" and match.group(1) and (":" in match.group(1) or "!" in match.group(1)):
+                if arg is not None:
+                    self._block(arg, f"it is formatted with {{{match.group(1)}}}", template)
+                arg = None
             inner = self.flatten(arg, via, depth + 1) if arg is not None else None
             parts.extend(inner or [Part(OPAQUE, label=dotted_name(arg) if arg is not None else None)])
         parts.append(Part(value[pos:], text, pos, template, via))
         return parts
+
+    def _block(self, expr: ast.expr, why: str, at: ast.AST) -> None:
+        """The literals `expr` is built from cannot be rewritten safely: `why` (at `at`'s line)."""
+        parts = self.flatten(expr) or []
+        line = getattr(at, "lineno", 0)
+        for part in parts:
+            if part.literal is not None and "visma" in part.value.lower():
+                self.blocked.setdefault(id(part.literal), f"{why} at line {line}, so the rewrite would change more than the URL")
 
     # -- joins ---------------------------------------------------------------------------------
     def structured_join(self, node: ast.Call) -> tuple[str, ast.expr, ast.expr] | None:
@@ -441,6 +464,13 @@ class _Analyzer:
         if not url_edits:
             if urls.RETIRED_RE.search(joined):  # a retired endpoint: issue 4's rules report it, not as a partial base
                 self.remote_edited.update(id(p.literal) for p in parts if p.literal is not None)
+                line = getattr(node, "lineno", 0)
+                for part in parts:
+                    if part.literal is not None and len({p.literal for p in parts if p.literal is not None}) > 1:
+                        # a base shared with a retired endpoint: moving it would move that call too
+                        self.blocked.setdefault(id(part.literal), (
+                            f"it also builds the retired endpoint {_display(parts)} at line {line}; moving it would send "
+                            "that call to the new host, where it does not exist: rework that call first"))
                 return
             self._note_partial_base(node, parts, joined)
             return
@@ -523,6 +553,16 @@ class _Analyzer:
                 self._current_client if kind != "concat" else None,
             )
         )
+
+    def block_unprovable(self) -> None:
+        """Sites that edit a blocked literal are reported with the reason instead of fixed."""
+        if not self.blocked:
+            return
+        for site in self.sites:
+            reason = next((self.blocked[i] for i in site.literals if i in self.blocked), None)
+            if reason is not None and site.edits:
+                site.edits = []
+                site.problem = reason
 
     def _is_remote_edit(self, edit: Edit, parts: list[Part], per_part: dict[int, list[tuple[int, int, str]]]) -> bool:
         for index in per_part:
@@ -757,6 +797,7 @@ def analyse(
         parts = analyzer.flatten(expr)
         if parts is not None:
             analyzer._analyse(anchor, parts, "concat")
+    analyzer.block_unprovable()
     partial = [(n, v) for n, v in analyzer.partial_candidates if id(n) not in analyzer.remote_edited]
     consumed: dict[str, set[int]] = {}
     for site in analyzer.sites:
