@@ -1,0 +1,64 @@
+"""Rewrites that cannot be proved exact are reported, never applied (and the project group waits)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrator.runner import RunOptions, run
+
+BASE = "https://integration.visma.net/API/controller/api/"
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        'URL = "%-40sv1/customer" % BASE',
+        'URL = f"{BASE:<40}v1/customer"',
+        'URL = "{:>50}v1/customer".format(BASE)',
+        'URL = "%r" % BASE',
+        'URL = f"{BASE!r}"',
+    ],
+)
+def test_a_base_formatted_with_a_width_or_conversion_spec_is_not_rewritten(tmp_path: Path, use: str) -> None:
+    source = f'BASE = "{BASE}"\n{use}\n'
+    (tmp_path / "a.py").write_text(source)
+    result = run([tmp_path], RunOptions(write=True, unsafe_fixes=True))
+    assert (tmp_path / "a.py").read_text() == source
+    assert any("formatted with" in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+def test_a_base_shared_with_a_retired_endpoint_is_not_moved(tmp_path: Path) -> None:
+    source = (
+        'BASE = "https://integration.visma.net/API/"\n'
+        'SUBSCRIBE = BASE + "resources/v1/subscription"\n'
+        'CUSTOMERS = BASE + "controller/api/v1/customer"\n'
+    )
+    (tmp_path / "a.py").write_text(source)
+    result = run([tmp_path], RunOptions(write=True, unsafe_fixes=True))
+    assert (tmp_path / "a.py").read_text() == source  # the subscription call would land on the new host
+    assert any("retired endpoint" in f.message for f in result.findings)
+
+
+def test_paths_of_another_host_are_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(
+        'BASE = "https://integration.visma.net/API"\nP = "/controller/api/v1/customer"\n'
+        'OTHER = "https://example.com/API" + "/controller/api/v1/supplier"\n'
+    )
+    run([tmp_path], RunOptions(write=True, unsafe_fixes=True))
+    text = (tmp_path / "a.py").read_text()
+    assert 'P = "/v1/customer"' in text and '"https://example.com/API" + "/controller/api/v1/supplier"' in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'URL = b"https://integration.visma.net/API/controller/api/v1/customer"',
+        'URL = ' + " + ".join(['"https://integration.visma.net/API/controller/api"'] + ['"/x"'] * 20),
+    ],
+)
+def test_what_no_analysis_follows_is_still_reported(tmp_path: Path, line: str) -> None:
+    (tmp_path / "a.py").write_text(line + "\n")
+    result = run([tmp_path], RunOptions())
+    assert any(f.line == 1 and not f.suppressed for f in result.findings)
