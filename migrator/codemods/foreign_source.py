@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from migrator import urls
 from migrator.edits import apply_edits, select_edits
 from migrator.findings import Edit, FileProblem, Finding, FixSafety, Severity
 from migrator.languages import LanguageSpec, spec_for
@@ -144,7 +145,20 @@ def file_findings(rule: Rule, spec: LanguageSpec, span: SpanText, analysis: Anal
             "to it were not found in this file. Change it to https://api.finance.visma.net/ together with those paths",
             fix=FixSafety.MANUAL, extra={"partial_base": True, "language": spec.name},
         ))
+    # ipp-* headers belong to the Financials API: a file that talks only to another Visma host
+    # (salesorder.visma.net, journaltx.visma.net) keeps them; each header is reported once per line.
+    lowered = span.text.lower()
+    financials = any(host in lowered for host in ("integration.visma.net", "api.finance.visma.net"))
+    other_host = any(host in lowered for host in urls.FOREIGN_VISMA_HOSTS)
+    reported: set[tuple[str, int]] = set()
     for header in analysis.headers:
+        if header.name.lower().startswith("ipp-"):
+            if other_host and not financials:
+                continue
+            key = (header.name.lower(), span.index.position(header.start)[0])
+            if key in reported:
+                continue
+            reported.add(key)
         out.append(_header_finding(rule, span, header, spec))
     return [f for f in out if f is not None]
 

@@ -62,3 +62,16 @@ def test_what_no_analysis_follows_is_still_reported(tmp_path: Path, line: str) -
     (tmp_path / "a.py").write_text(line + "\n")
     result = run([tmp_path], RunOptions())
     assert any(f.line == 1 and not f.suppressed for f in result.findings)
+
+
+def test_ipp_headers_are_reported_only_on_financials_clients(tmp_path: Path) -> None:
+    (tmp_path / "orders.js").write_text(
+        'const SO = "https://salesorder.visma.net/api/v1/salesorder";\n'
+        'fetch(SO, { headers: { "ipp-company-id": c } });\n'
+    )
+    (tmp_path / "finance.js").write_text(
+        'const B = "https://integration.visma.net/API/controller/api/v1/customer";\n'
+        'fetch(B, { headers: { "ipp-company-id": c } });\n'
+    )
+    found = [(Path(f.path).name, f.line) for f in run([tmp_path], RunOptions()).findings if "ipp-company-id" in f.message]
+    assert found == [("finance.js", 2)]
