@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from migrator.configfiles import format_for
@@ -16,6 +17,9 @@ def file_pieces(path: Path, text: str, api_v: bool, visma_project: bool = False)
     module = format_for(path)
     if module is None:
         return find_pieces(text, api_v, visma_project)
+    if path.suffix.lower() == ".json":
+        # JSON quotes its keys too: OpenAPI documents keep their paths as keys
+        return [_base_path(text, piece) for piece in find_pieces(text, api_v, visma_project)]
     try:
         values = module.values(text)
     except (ValueError, RecursionError):
@@ -37,3 +41,11 @@ def file_pieces(path: Path, text: str, api_v: bool, visma_project: bool = False)
                 piece = Piece(piece.role, piece.start, piece.end, piece.text, "/", piece.half_migrated)
             pieces.append(Piece(piece.role, start, end, piece.text, piece.replacement, piece.half_migrated))
     return pieces
+
+
+def _base_path(text: str, piece: Piece) -> Piece:
+    """An OpenAPI 2 `basePath` must stay a path: `/API` becomes `/`, not empty."""
+    line_start = text.rfind("\n", 0, piece.start) + 1
+    if piece.replacement == "" and re.search(r"basePath\"\s*:\s*\"$", text[line_start : piece.start]):
+        return Piece(piece.role, piece.start, piece.end, piece.text, "/", piece.half_migrated)
+    return piece

@@ -75,3 +75,20 @@ def test_ipp_headers_are_reported_only_on_financials_clients(tmp_path: Path) -> 
     )
     found = [(Path(f.path).name, f.line) for f in run([tmp_path], RunOptions()).findings if "ipp-company-id" in f.message]
     assert found == [("finance.js", 2)]
+
+
+def test_openapi_documents_move_and_scripts_and_docs_are_reported(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    root = tmp_path / "openapi"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "url_model" / "openapi", root)
+    before = run([root], RunOptions())
+    reported = {(Path(f.path).name, f.rule) for f in before.findings}
+    assert ("download-spec.ps1", "VNI008") in reported and ("README.md", "VNI008") in reported
+    run([root], RunOptions(write=True, unsafe_fixes=True))
+    spec = json.loads((root / "swagger.json").read_text())
+    assert spec["host"] == "api.finance.visma.net" and spec["basePath"] == "/"
+    assert sorted(spec["paths"]) == ["/v1/account", "/v1/customer/{customerCd}"]
+    # scripts are reported, never rewritten
+    assert (root / "download-spec.ps1").read_text() == '$r = Invoke-WebRequest -Uri "https://integration.visma.net/API-index/doc/swagger"\n'
