@@ -106,6 +106,9 @@ class _Offsets:
         return byte if self.ascii else bisect.bisect_left(self.starts, byte)
 
 
+# Assignments to an existing name, in the grammars' words (JS/TS/C#/Java/PHP, Go).
+_ASSIGNMENTS = frozenset({"assignment_expression", "assignment_statement", "augmented_assignment_expression"})
+
 HEADER_NAMES = ("ipp-company-id", "ipp-application-type", "erp-api-background", "erp_api_background")
 
 
@@ -129,11 +132,29 @@ class _Analyzer:
                 self.declarations[name] = value
                 if constant:
                     self.constants.add(name)
+        self._reassigned()
         self.sites: list[Site] = []
         self.headers: list[HeaderUse] = []
         self.standalone: dict[int, set[Edit]] = {}
         self.partial: list[tuple[int, int, str, str]] = []
         self.edited_literals: set[int] = set()
+
+    def _reassigned(self) -> None:
+        """A name assigned again after its declaration (`let base = ...; base = other`) holds more
+        than one value: it is never followed, so no join through it is proved."""
+        if not self.declarations:
+            return
+        stack = [self.tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type in _ASSIGNMENTS:
+                left = node.child_by_field_name("left") or (node.named_children[0] if node.named_children else None)
+                if left is not None and left.type == "expression_list" and left.named_child_count == 1:
+                    left = left.named_children[0]
+                name = self.reference_name(left) if left is not None else None
+                if name is not None and name in self.declarations:
+                    self.ambiguous.add(name)
+            stack.extend(node.children)
 
     # -- helpers -------------------------------------------------------------------------------
     def node_text(self, node: Any) -> str:

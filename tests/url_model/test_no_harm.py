@@ -92,3 +92,15 @@ def test_openapi_documents_move_and_scripts_and_docs_are_reported(tmp_path: Path
     assert sorted(spec["paths"]) == ["/v1/account", "/v1/customer/{customerCd}"]
     # scripts are reported, never rewritten
     assert (root / "download-spec.ps1").read_text() == '$r = Invoke-WebRequest -Uri "https://integration.visma.net/API-index/doc/swagger"\n'
+
+
+def test_a_join_through_a_reassigned_name_is_not_proved(tmp_path: Path) -> None:
+    source = (
+        'let base = "https://integration.visma.net/API";\n'
+        'if (process.env.OTHER) { base = "https://example.com/API"; }\n'
+        'fetch(base + "/controller/api/v1/x");\n'
+    )
+    (tmp_path / "a.js").write_text(source)
+    result = run([tmp_path], RunOptions(write=True, select=("VNI051",)))
+    assert (tmp_path / "a.js").read_text() == source
+    assert not any(f.fixable for f in result.findings)
