@@ -27,8 +27,9 @@ from migrator.retired_endpoints import retired_advice
 from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
+from migrator.urlmodel import screening
 from migrator.urlmodel.extract import file_pieces
-from migrator.urlmodel.pieces import NEW_ORIGIN, SEGMENT_NEEDLES, Piece, Role, has_controller_base, has_segment_needle
+from migrator.urlmodel.pieces import NEW_ORIGIN, SEGMENT_NEEDLES, Piece, Role, has_controller_base
 
 KIND = "project-urls"
 LANGUAGE = "project"
@@ -51,24 +52,11 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
 
 
 def screens(path: Path) -> bool:
-    return model_files.editable(path)
+    return model_files.screens(path)
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    if not model_files.editable(path):
-        return ()
-    if model_files.has_needle(lowered):
-        return ("candidate",)
-    tags = []
-    if has_segment_needle(lowered):
-        tags.append("api-segment")
-    # `api/v1/...` paths are pieces only beside a base ending in `/API/controller/`: kept apart
-    if b"api/v" in lowered:
-        tags.append("api-v")
-    # Paths already in the new form (`/v1/customer`) tell that a lone old base only needs its own rewrite.
-    if (b"v1/" in lowered or b"v2/" in lowered) and _NEW_PATH.search(lowered):
-        tags.append("new-path")
-    return tuple(tags)
+    return screening.tag(path, lowered)
 
 
 class _Member:
@@ -93,40 +81,52 @@ class _Member:
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     texts: list[tuple[str, Path, SpanText]] = []
-    maybe_api_v: list[tuple[Path, str]] = []
-    maybe_segment: list[tuple[Path, str]] = []
-    for path, display in ctx.files:
+    chosen = screening.candidates(ctx)
+    for path, display in chosen:
         if not model_files.editable(path):
             continue
-        if not ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
-            if ctx.tagged(KIND, "api-v", path, lambda: _has_needle(path, (b"api/v",))):  # noqa: B023
-                maybe_api_v.append((path, display))
-            elif ctx.tagged(KIND, "api-segment", path, lambda: _has_needle(path, SEGMENT_NEEDLES)):  # noqa: B023
-                maybe_segment.append((path, display))
-            continue
         source = ctx.source(display, path)
-        if source is None:
-            continue
-        texts.append((display, path, SpanText(display, source.text)))
-    api_v = any(has_controller_base(span.text) for _, _, span in texts)
+        if source is not None:
+            texts.append((display, path, SpanText(display, source.text)))
+    if not texts:
+        return []
     visma_project = any("visma.net" in span.text.lower() for _, _, span in texts)
-    for wanted, extra_files in ((api_v, maybe_api_v), (visma_project, maybe_segment)):
-        for path, display in extra_files if wanted else ():
+    # Strings that are only `/API/controller` may turn `api/v1/...` paths into pieces: read on until
+    # no new file joins (two rounds at most: segments, then the paths after them).
+    api_v = False
+    for _ in range(2):
+        api_v = any(has_controller_base(span.text) for _, _, span in texts)
+        needles = ((b"api/v",) if api_v else ()) + (SEGMENT_NEEDLES if visma_project else ())
+        seen = {path for _, path, _ in texts}
+        added = screening.other_files(ctx, needles, seen) if needles else []
+        for path, display in added:
             source = ctx.source(display, path)
             if source is not None:
                 texts.append((display, path, SpanText(display, source.text)))
+        if not added:
+            break
+    api_v = any(has_controller_base(span.text) for _, _, span in texts)
     existing = _existing_findings(ctx)
     members: list[_Member] = []
     covered: list[tuple[_Member, list[Finding]]] = []
     retired: list[_Member] = []
     held: list[Finding] = []
+    unexplained: list[Finding] = []
     for display, path, span in texts:
         mine = existing.get(display, [])
         for piece in file_pieces(path, span.text, api_v, visma_project):
             member = _Member(display, span, piece)
             covering = [f for f in mine if any(e.start < piece.end and piece.start < e.end for e in f.edits)]
             refused = [f for f in mine if _refused(f, member)]
-            if refused and not covering and piece.role is not Role.RETIRED:
+            if piece.replacement is None and piece.role is not Role.RETIRED:
+                lone = span.finding(rule, piece.start, piece.end,
+                                    f"A lone piece of the old prefix ({piece.text}): the slashes around it belong to the "
+                                    "strings it is joined with, so it cannot be rewritten on its own; change it by hand",
+                                    fix=FixSafety.MANUAL, extra={"role": piece.role.value})
+                unexplained.append(lone)
+                if not lone.suppressed:  # a suppression says it is not part of a Visma URL
+                    held.append(lone)
+            elif refused and not covering and piece.role is not Role.RETIRED:
                 held.extend(refused)  # an analysis proved this piece cannot be rewritten safely
             elif piece.role is Role.RETIRED:
                 retired.append(member)
@@ -134,7 +134,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
                 covered.append((member, covering))
             elif piece.changes:
                 members.append(member)
-    out: list[Finding] = []
+    out: list[Finding] = list(unexplained)
     out.extend(_retired_findings(rule, retired, existing))
     if not members:
         return out
@@ -159,25 +159,16 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
 def _has_new_paths(ctx, texts: list[tuple[str, Path, SpanText]]) -> bool:  # type: ignore[no-untyped-def]
     if any(_NEW_PATH.search(span.text.lower().encode("utf-8", "replace")) for _, _, span in texts):
         return True
-    for path, _ in ctx.files:
-        if model_files.editable(path) and ctx.tagged(KIND, "new-path", path, lambda: _new_path_file(path)):  # noqa: B023
-            return True
-    return False
+    seen = {path for _, path, _ in texts}
+    return any(_new_path_file(path) for path, _ in ctx.files if path not in seen and model_files.editable(path))
 
 
 def _new_path_file(path: Path) -> bool:
     try:
-        return _NEW_PATH.search(path.read_bytes()[: model_files.MAX_BYTES].lower()) is not None
-    except OSError:
-        return False
-
-
-def _has_needle(path: Path, needles: tuple[bytes, ...] = model_files.NEEDLES) -> bool:
-    try:
         lowered = path.read_bytes()[: model_files.MAX_BYTES].lower()
     except OSError:
         return False
-    return any(needle in lowered for needle in needles)
+    return (b"v1/" in lowered or b"v2/" in lowered) and _NEW_PATH.search(lowered) is not None
 
 
 def _existing_findings(ctx) -> dict[str, list[Finding]]:  # type: ignore[no-untyped-def]

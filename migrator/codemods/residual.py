@@ -19,7 +19,8 @@ from migrator.findings import Finding, FixSafety
 from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
-from migrator.urlmodel.pieces import SEGMENT_NEEDLES, Role, find_pieces, foreign_url_before, has_segment_needle
+from migrator.urlmodel import screening
+from migrator.urlmodel.pieces import SEGMENT_NEEDLES, Role, find_pieces, foreign_url_before
 
 KIND = "old-gateway-left"
 LANGUAGE = "project"
@@ -39,34 +40,16 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
     return f"unknown parameter(s) {', '.join(sorted(parameters))}" if parameters else None
 
 
-def screens(path: Path) -> bool:
-    return model_files.screens(path)
-
-
-def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    if not model_files.screens(path):
-        return ()
-    if model_files.has_needle(lowered):
-        return ("candidate",)
-    return ("api-segment",) if model_files.editable(path) and has_segment_needle(lowered) else ()
-
-
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     covered = _covered_lines(ctx)
     out: list[Finding] = []
-    chosen: list[tuple[Path, str, bool]] = []
-    for path, display in ctx.files:
-        if not model_files.screens(path):
-            continue
-        if ctx.tagged(KIND, "candidate", path, lambda: _has_needle(path)):  # noqa: B023
-            chosen.append((path, display, True))
-        elif ctx.tagged(KIND, "api-segment", path, lambda: _has_needle(path, SEGMENT_NEEDLES)):  # noqa: B023
-            chosen.append((path, display, False))
+    chosen = screening.candidates(ctx)
+    if not chosen:
+        return out
     # A string that is only `/API` is a piece of the old gateway when the project names Visma at all.
-    visma_project = any(needle for _, _, needle in chosen)
-    for path, display, needle in chosen:
-        if not needle and not visma_project:
-            continue
+    visma_project = True
+    extra = screening.other_files(ctx, SEGMENT_NEEDLES, {p for p, _ in chosen})
+    for path, display in chosen + extra:
         source = ctx.source(display, path)
         if source is None:
             continue
@@ -107,9 +90,3 @@ def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _has_needle(path: Path, needles: tuple[bytes, ...] = model_files.NEEDLES) -> bool:
-    try:
-        lowered = path.read_bytes()[: model_files.MAX_BYTES].lower()
-    except OSError:
-        return False
-    return any(needle in lowered for needle in needles)

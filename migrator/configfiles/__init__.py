@@ -10,6 +10,7 @@ comments, key order, quoting, indentation and newline style survive byte for byt
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,4 +38,9 @@ def format_for(path: Path) -> ModuleType | None:
     module = "dotenv" if name == ".env" or name.startswith(".env.") else _BY_SUFFIX.get(path.suffix.lower())
     if module is None:
         return None
-    return importlib.import_module(f"migrator.configfiles.{module}")
+    return _module(module)
+
+
+@cache
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"migrator.configfiles.{name}")

@@ -108,10 +108,14 @@ def find_pieces(text: str, api_v: bool, visma_project: bool = False) -> list[Pie
         lone_api = run == "api"  # the prefix's last segment, lower case as Visma writes it
         if lone_api and not api_v:
             continue  # `api` alone is a share only after a base ending in `/API/controller/`
+        if not (lead or trail) and run.lower() in ("api", "service"):
+            continue  # a bare `api` is too common a word to be a piece
         if not visma or _inside_complete_url(text, match.start()) or foreign_url_before(text, match.start()):
             continue
         # The neighbours keep the one slash the URL needs: a run with slashes on both sides leaves one.
-        replacement = "/" if lead and trail else ""
+        # A run with no slash at all (`"API"`) leaves two neighbours' slashes that only the join
+        # could tell apart: it is reported, never rewritten.
+        replacement: str | None = "/" if lead and trail else ("" if lead or trail else None)
         role = Role.API_SEGMENT if run.lower().startswith("api") and not lone_api else Role.PREFIX
         pieces.append(Piece(role, match.start(), match.end(), match.group(0), replacement))
     if api_v:
@@ -129,7 +133,7 @@ def find_pieces(text: str, api_v: bool, visma_project: bool = False) -> list[Pie
 
 # Cheap byte checks for a string that is only `/API` (files without any other needle).
 SEGMENT_NEEDLES = tuple(q1 + body + q2 for body in (b"/api", b"/api/", b"api/", b"api") for q1, q2 in ((b'"', b'"'), (b"'", b"'"))) + (
-    b"/controller", b"controller/")
+    b"/controller", b"controller/", b"api/service", b'"controller"', b"'controller'")
 
 
 def has_segment_needle(lowered: bytes) -> bool:
