@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pathspec
 
+from migrator.sourcefile import JOURNAL_SUFFIX, TEMP_SUFFIX
+
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "site-packages", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files the project-wide checks read (allowlists: web server, cloud and cluster configuration).
@@ -40,6 +42,8 @@ class Discovery:
     suffixes: tuple[str, ...] | None = PYTHON_SUFFIXES  # None: every file
     names: frozenset[str] = frozenset()  # wanted whatever their suffix
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # journals and temporary files an interrupted run left behind (migrator/group_write.py handles them)
+    leftovers: list[tuple[Path, str]] = field(default_factory=list)
 
     def _excluded(self, rel: str) -> bool:
         return any(fnmatch(rel, pat) or fnmatch(rel.rsplit("/", 1)[-1], pat) or fnmatch(rel, pat.rstrip("/") + "/*") for pat in self.excludes)
@@ -92,6 +96,10 @@ class Discovery:
                     if (specs and self._ignored(specs, rel + "/")) or (self.excludes and self._excluded(rel)):
                         continue
                     subfolders.append(Path(entry.path))
+                    continue
+                if entry.name.endswith((TEMP_SUFFIX, JOURNAL_SUFFIX)) and not is_link:
+                    display = os.path.join(str(root), rel) if str(root) != "." else rel
+                    self.leftovers.append((Path(entry.path), display))
                     continue
                 if self.suffixes is not None and not entry.name.endswith(self.suffixes) and entry.name not in self.names:
                     continue

@@ -21,7 +21,8 @@ from migrator.discovery import (
     PYTHON_SUFFIXES,
     Discovery,
 )
-from migrator.engine import FileResult, process_file, write_result
+from migrator.engine import FileResult, process_file
+from migrator.group_write import recover, write_all
 from migrator.findings import FileProblem, Finding
 from migrator.prefilter import is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
@@ -139,6 +140,9 @@ def run(
     result = RunResult(rules=rules)
     discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
     every_file = list(discovery.files(paths))
+    # before anything is read: complete (or, read-only, report) what an interrupted run left half-done
+    recovery = recover(discovery.leftovers, options.write)
+    result.problems.extend(recovery.problems)
     python_files = [(str(p), d) for p, d in every_file if p.name.endswith(PYTHON_SUFFIXES)]
     to_screen = [(str(p), d) for p, d in every_file]
     jobs = options.jobs or os.cpu_count() or 1
@@ -184,8 +188,7 @@ def run(
     if extra:
         file_results.extend(merge(context, extra, options.unsafe_fixes, file_rules, options.settings))
     if options.write:
-        for file_result in file_results:
-            write_result(file_result)
+        write_all(file_results)  # cross-file fixes all or nothing, through a journal
     for file_result in file_results:
         result.findings.extend(file_result.findings)
         if file_result.problem:

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+TEMP_SUFFIX = ".vni-tmp"  # temporary files beside the file they replace; a killed run's are removed by the next
+JOURNAL_SUFFIX = ".vni-journal"  # a cross-file fix being written (migrator/group_write.py)
+
+
 class SourceError(Exception):
     """A file the tool cannot read as text; the message is one line and names the problem."""
 
@@ -71,6 +75,20 @@ def read(path: Path, python: bool = True) -> SourceFile:
     return decode(path, raw, python)
 
 
+# Tests kill the process for real (SIGKILL) after this many file operations, to show that a run
+# stopped at any point leaves nothing half-done; unset in normal use.
+_KILL_AFTER = int(os.environ.get("VNI_MIGRATE_KILL_AFTER_FILE_OPS", "0") or 0)
+_operations = 0
+
+
+def file_operation() -> None:
+    """Count one step that changes the file system (the test hook above may end the process here)."""
+    global _operations
+    _operations += 1
+    if _KILL_AFTER and _operations >= _KILL_AFTER:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, keeping its permission bits.
 
@@ -90,14 +108,17 @@ def _place(path: Path, data: bytes, mode: int, put: Callable[[str, Path], None])
     """Write `data` to a temporary file beside `path`, then `put` it there (rename or link)."""
     held = _hold_signals()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vni-tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
+            file_operation()
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            file_operation()
             os.chmod(tmp, mode)
             put(tmp, path)
+            file_operation()
         finally:
             if os.path.lexists(tmp):  # gone after a rename; still there after a link or a failure
                 try:
