@@ -44,6 +44,15 @@ class Discovery:
     problems: list[tuple[str, str]] = field(default_factory=list)
     # journals and temporary files an interrupted run left behind (migrator/group_write.py handles them)
     leftovers: list[tuple[Path, str]] = field(default_factory=list)
+    # real paths already yielded: a file reached under two names (a link and its target) is one file
+    _seen: set[str] = field(default_factory=set)
+
+    def _first_time(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        if real in self._seen:
+            return False
+        self._seen.add(real)
+        return True
 
     def _excluded(self, rel: str) -> bool:
         return any(fnmatch(rel, pat) or fnmatch(rel.rsplit("/", 1)[-1], pat) or fnmatch(rel, pat.rstrip("/") + "/*") for pat in self.excludes)
@@ -55,7 +64,8 @@ class Discovery:
                 self.problems.append((str(root), "broken symbolic link"))
                 continue
             if root.is_file():
-                yield root, str(root)
+                if self._first_time(str(root)):
+                    yield root, str(root)
                 continue
             if not root.is_dir():
                 self.problems.append((str(root), "no such file or directory"))
@@ -115,10 +125,21 @@ class Discovery:
                     target = os.path.realpath(entry.path)
                     if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:
                         continue  # never follow a link out of the tree
+                    # The target is the file: analysed (and written) under its own name, once, so the
+                    # link is never replaced by a regular file whichever of the two names sorts first.
+                    if not self._first_time(target):
+                        continue
+                    name = os.path.basename(target)
+                    if self.suffixes is None or name.endswith(self.suffixes) or name in self.names:
+                        rel_target = os.path.relpath(target, real_root).replace(os.sep, "/")
+                        named = os.path.join(str(root), rel_target)
+                        yield Path(named), (named if str(root) != "." else rel_target)
+                        continue
                 elif not entry.is_file(follow_symlinks=False):  # reading a named pipe would block forever
                     self.problems.append((display, "not a regular file (pipe, socket or device); skipped"))
                     continue
-                yield Path(entry.path), display
+                if is_link or self._first_time(entry.path):  # a link got here after its _first_time check
+                    yield Path(entry.path), display
             stack.extend(reversed(subfolders))
 
     @staticmethod

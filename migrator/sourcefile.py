@@ -93,8 +93,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, keeping its permission bits.
 
     SIGINT and SIGTERM are held back while the temporary file exists (delivered right after), so a
-    stop can neither leave it behind nor interrupt the cleanup.
+    stop can neither leave it behind nor interrupt the cleanup. A symbolic link is written through:
+    its target is replaced, the link stays a link.
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     _place(path, data, stat.S_IMODE(path.stat().st_mode), os.replace)
 
 
