@@ -32,8 +32,24 @@ PROJECT_NAMES = frozenset({"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.
                            "ip6tables", "nftables.conf", ".env", "Dockerfile"})
 
 
+def printable(name: str) -> str:
+    """A path for messages and reports: bytes that are not UTF-8 (kept by the OS as surrogate escapes,
+    which no UTF-8 output can carry) are shown as `\\xff`; the real path is kept for reading and writing."""
+    if name.isprintable() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_file(path: Path) -> bool:
+    """is_file that answers False for a folder it may not look into (PermissionError otherwise)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    return _is_file(path / "pyvenv.cfg")
 
 
 @dataclass
@@ -65,7 +81,7 @@ class Discovery:
                 continue
             if root.is_file():
                 if self._first_time(str(root)):
-                    yield root, str(root)
+                    yield root, printable(str(root))
                 continue
             if not root.is_dir():
                 self.problems.append((str(root), "no such file or directory"))
@@ -81,7 +97,7 @@ class Discovery:
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
             ignore_file = folder / ".gitignore"
-            if ignore_file.is_file():
+            if _is_file(ignore_file):
                 try:
                     lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
                     specs.append((rel_folder, pathspec.GitIgnoreSpec.from_lines(lines)))
@@ -90,7 +106,7 @@ class Discovery:
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                self.problems.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
+                self.problems.append((printable(str(folder)), f"cannot list folder: {exc.strerror or exc}"))
                 continue
             subfolders: list[Path] = []
             for entry in entries:
@@ -109,7 +125,7 @@ class Discovery:
                     continue
                 if entry.name.endswith((TEMP_SUFFIX, JOURNAL_SUFFIX)) and not is_link:
                     display = os.path.join(str(root), rel) if str(root) != "." else rel
-                    self.leftovers.append((Path(entry.path), display))
+                    self.leftovers.append((Path(entry.path), printable(display)))
                     continue
                 if self.suffixes is not None and not entry.name.endswith(self.suffixes) and entry.name not in self.names:
                     continue
@@ -120,7 +136,7 @@ class Discovery:
                     try:
                         os.stat(entry.path)
                     except OSError as exc:
-                        self.problems.append((display, "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"))
+                        self.problems.append((printable(display), "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"))
                         continue
                     target = os.path.realpath(entry.path)
                     if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:
@@ -133,13 +149,13 @@ class Discovery:
                     if self.suffixes is None or name.endswith(self.suffixes) or name in self.names:
                         rel_target = os.path.relpath(target, real_root).replace(os.sep, "/")
                         named = os.path.join(str(root), rel_target)
-                        yield Path(named), (named if str(root) != "." else rel_target)
+                        yield Path(named), printable(named if str(root) != "." else rel_target)
                         continue
                 elif not entry.is_file(follow_symlinks=False):  # reading a named pipe would block forever
-                    self.problems.append((display, "not a regular file (pipe, socket or device); skipped"))
+                    self.problems.append((printable(display), "not a regular file (pipe, socket or device); skipped"))
                     continue
                 if is_link or self._first_time(entry.path):  # a link got here after its _first_time check
-                    yield Path(entry.path), display
+                    yield Path(entry.path), printable(display)
             stack.extend(reversed(subfolders))
 
     @staticmethod

@@ -53,10 +53,13 @@ class ProjectContext:
 
     def source(self, display: str, path: Path) -> sourcefile.SourceFile | None:
         if display not in self._texts:
+            python = path.suffix in (".py", ".pyi")
             try:
-                self._texts[display] = sourcefile.read(path, python=path.suffix in (".py", ".pyi"))
-            except sourcefile.SourceError:
+                self._texts[display] = sourcefile.read(path, python=python)
+            except sourcefile.SourceError as exc:
                 self._texts[display] = None
+                if not python:  # the per-file phase reports Python files; nothing is skipped silently
+                    self.problems.append(FileProblem(display, f"{exc}; not checked", exc.line))
         return self._texts[display]
 
     def python(self, display: str, path: Path) -> tuple[sourcefile.SourceFile, ast.Module] | None:

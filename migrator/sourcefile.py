@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -44,7 +45,42 @@ class SourceFile:
         return (codecs.BOM_UTF8 + data) if self.bom else data
 
 
+XML_SUFFIXES = (".xml", ".config", ".csproj", ".vbproj", ".props", ".targets", ".resx")
+_XML_DECLARATION = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _xml_encoding(raw: bytes) -> tuple[str, bytes] | None:
+    """(encoding, body) of an XML file that says it is not UTF-8: a UTF-16 byte order mark or an
+    `encoding="..."` declaration (`web.config` files saved as UTF-16 or ISO-8859-1 are common)."""
+    if raw.startswith(codecs.BOM_UTF16_LE) and codecs.BOM_UTF16_LE == codecs.BOM_UTF16:
+        return "utf-16", raw  # the codec reads the mark and writes it back in the same (native) order
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError("UTF-16 in non-native byte order; not supported")
+    match = _XML_DECLARATION.match(raw)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        raise SourceError(f"unknown encoding {name!r} in the XML declaration", 1) from None
+    if canonical in ("utf-8", "ascii"):
+        return None
+    if canonical.startswith("utf-16") or canonical.startswith("utf-32"):
+        raise SourceError(f"declares {name} but has no byte order mark", 1)
+    return name, raw
+
+
 def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
+    if path.suffix.lower() in XML_SUFFIXES and not python:
+        declared = _xml_encoding(raw)
+        if declared is not None:
+            encoding, body = declared
+            try:
+                return SourceFile(path, body.decode(encoding), encoding, False, raw)
+            except UnicodeDecodeError as exc:
+                line = body[: exc.start].count(b"\n") + 1
+                raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
     if b"\0" in raw[:8192]:
         raise SourceError("binary file (contains NUL bytes)")
     bom = raw.startswith(codecs.BOM_UTF8)
