@@ -139,15 +139,18 @@ class _Detector:
         self.screen = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
         self.keyword = KeywordDetector()
 
-    def values(self, line: str) -> list[tuple[int, int]]:
-        """Spans of secret values on one line."""
+    def values(self, line: str, formats: bool = True) -> list[tuple[int, int]]:
+        """Spans of secret values on one line (`formats`: also the format detectors)."""
         spans: list[tuple[int, int]] = []
-        if self.screen.search(line):
+        if formats and self.screen.search(line):
             for pattern in self.patterns:
                 for match in pattern.finditer(line):
+                    # a group that holds the value (a URL's password) when it is long enough to be
+                    # one; else the whole match (`(ghp|gho)_...`: the group is only the prefix)
                     group = match.lastindex or 0
-                    if match.start(group) >= 0 and match.end(group) - match.start(group) >= 4:
-                        spans.append((match.start(group), match.end(group)))
+                    if group and (match.start(group) < 0 or match.end(group) - match.start(group) < 4):
+                        group = 0
+                    spans.append((match.start(group), match.end(group)))
         if _KEYWORD_SCREEN.search(line):
             for found in self.keyword.analyze_line(filename="output.py", line=line, line_number=0):
                 value = found.secret_value or ""
@@ -254,9 +257,29 @@ def redact(text: str) -> str:
     known = _known_pattern()
     if known is not None:
         text = known.sub(MARK, text)
-    if not _TRIGGER.search(text):  # most strings hold no trigger word: skip the patterns
-        return text
-    return _apply(text, None)
+    if _TRIGGER.search(text):  # most strings hold no trigger word: skip the patterns
+        text = _apply(text, None)
+    if _detector is not None and _detector.screen.search(text):  # AKIA..., ghp_..., xoxb-...: no key word needed
+        text = _format_detectors(text)
+    return text
+
+
+def _format_detectors(text: str) -> str:
+    """Run detect-secrets' format detectors on the lines their combined screen picks out."""
+    assert _detector is not None
+    out: list[str] = []
+    done = 0
+    for match in _detector.screen.finditer(text):
+        if match.start() < done:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end + 1
+        out.append(text[done:start])
+        out.append(_detector_pass(text[start:end], None, formats=True))
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _apply(text: str, found: Any) -> str:
@@ -351,9 +374,9 @@ def _redact_line(text: str, found: Any) -> str:
     return text
 
 
-def _detector_pass(line: str, found: Any) -> str:
+def _detector_pass(line: str, found: Any, formats: bool = False) -> str:
     assert _detector is not None
-    spans = sorted(set(_detector.values(line)))
+    spans = sorted(set(_detector.values(line, formats)))
     if not spans:
         return line
     out, done = [], 0

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrator import redact
+
 
 TEMP_SUFFIX = ".vni-tmp"  # temporary files beside the file they replace; a killed run's are removed by the next
 JOURNAL_SUFFIX = ".vni-journal"  # a cross-file fix being written (migrator/group_write.py)
@@ -77,7 +79,7 @@ def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
         if declared is not None:
             encoding, body = declared
             try:
-                return SourceFile(path, body.decode(encoding), encoding, False, raw)
+                return _learned(SourceFile(path, body.decode(encoding), encoding, False, raw))
             except UnicodeDecodeError as exc:
                 line = body[: exc.start].count(b"\n") + 1
                 raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
@@ -100,7 +102,14 @@ def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
         raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r}", 1) from None
-    return SourceFile(path, text, encoding, bom, raw)
+    return _learned(SourceFile(path, text, encoding, bom, raw))
+
+
+def _learned(source: SourceFile) -> SourceFile:
+    """Every file read is shown to the redactor first: a secret it holds is redacted wherever it is
+    quoted later, even on a report's context line far from its key (a folded YAML value)."""
+    redact.learn(source.text)
+    return source
 
 
 def read(path: Path, python: bool = True) -> SourceFile:

@@ -9,6 +9,7 @@ import click
 
 from migrator.redact import redact
 from migrator.report import collect, html, model
+from migrator.output.redaction import write_output
 
 
 def summary_text(document: dict[str, object]) -> str:
@@ -68,7 +69,7 @@ def command(
         if out is None:
             continue
         try:
-            out.write_text(text, encoding="utf-8")
+            write_output(out, text)  # redacted, atomic
         except OSError as exc:
             click.echo(f"vni-migrate: {out}: cannot write: {exc.strerror or exc}", err=True)
             sys.exit(2)
