@@ -132,25 +132,31 @@ class _Detector:
         for secret_type, plugin in get_mapping_from_secret_type_to_class().items():
             if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
                 continue
-            patterns.extend(re.compile(p.pattern, p.flags & ~re.UNICODE) if p.flags & re.UNICODE else p for p in plugin().denylist)
+            # keyword-shaped detectors (IBM, SoftLayer, Cloudant `..._key = value`) are left to the
+            # keyword detector and the key patterns here: they cost more than all the others together
+            patterns.extend(p for p in plugin().denylist if not p.pattern.startswith("(?:(?<=\\W)|(?<=^))"))
         if not patterns:
             raise RuntimeError("detect-secrets has no detectors")
         self.patterns = patterns
         self.screen = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
         self.keyword = KeywordDetector()
 
-    def values(self, line: str, formats: bool = True) -> list[tuple[int, int]]:
-        """Spans of secret values on one line (`formats`: also the format detectors)."""
+    def format_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the values detect-secrets' format detectors find in `text`."""
         spans: list[tuple[int, int]] = []
-        if formats and self.screen.search(line):
-            for pattern in self.patterns:
-                for match in pattern.finditer(line):
-                    # a group that holds the value (a URL's password) when it is long enough to be
-                    # one; else the whole match (`(ghp|gho)_...`: the group is only the prefix)
-                    group = match.lastindex or 0
-                    if group and (match.start(group) < 0 or match.end(group) - match.start(group) < 4):
-                        group = 0
-                    spans.append((match.start(group), match.end(group)))
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                # a group that holds the value (a URL's password) when it is long enough to be
+                # one; else the whole match (`(ghp|gho)_...`: the group is only the prefix)
+                group = match.lastindex or 0
+                if group and (match.start(group) < 0 or match.end(group) - match.start(group) < 4):
+                    group = 0
+                spans.append((match.start(group), match.end(group)))
+        return spans
+
+    def values(self, line: str) -> list[tuple[int, int]]:
+        """Spans of the values the keyword detector finds on one line."""
+        spans: list[tuple[int, int]] = []
         if _KEYWORD_SCREEN.search(line):
             for found in self.keyword.analyze_line(filename="output.py", line=line, line_number=0):
                 value = found.secret_value or ""
@@ -259,27 +265,11 @@ def redact(text: str) -> str:
         text = known.sub(MARK, text)
     if _TRIGGER.search(text):  # most strings hold no trigger word: skip the patterns
         text = _apply(text, None)
-    if _detector is not None and _detector.screen.search(text):  # AKIA..., ghp_..., xoxb-...: no key word needed
-        text = _format_detectors(text)
+    if _detector is not None:  # AKIA..., ghp_..., xoxb-...: no key word needed
+        # one combined screen is cheapest for a short string; each detector over a long text
+        if len(text) > 2000 or _detector.screen.search(text):
+            text = _replace_spans(text, _detector.format_spans(text), None)
     return text
-
-
-def _format_detectors(text: str) -> str:
-    """Run detect-secrets' format detectors on the lines their combined screen picks out."""
-    assert _detector is not None
-    out: list[str] = []
-    done = 0
-    for match in _detector.screen.finditer(text):
-        if match.start() < done:
-            continue
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end + 1
-        out.append(text[done:start])
-        out.append(_detector_pass(text[start:end], None, formats=True))
-        done = end
-    out.append(text[done:])
-    return "".join(out)
 
 
 def _apply(text: str, found: Any) -> str:
@@ -374,9 +364,13 @@ def _redact_line(text: str, found: Any) -> str:
     return text
 
 
-def _detector_pass(line: str, found: Any, formats: bool = False) -> str:
+def _detector_pass(line: str, found: Any) -> str:
     assert _detector is not None
-    spans = sorted(set(_detector.values(line, formats)))
+    return _replace_spans(line, _detector.values(line), found)
+
+
+def _replace_spans(line: str, found_spans: list[tuple[int, int]], found: Any) -> str:
+    spans = sorted(set(found_spans))
     if not spans:
         return line
     out, done = [], 0
