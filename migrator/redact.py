@@ -195,12 +195,15 @@ def ensure_available() -> None:
 # values learned while reading files, the environment and the command line
 
 _known: set[str] = set()
+_PLAIN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^@\s]*$|^/[\w./-]*$")  # URLs without credentials, paths
 _known_re: re.Pattern[str] | None = None
 
 
 def _worth_learning(value: str) -> bool:
     """Long and specific enough that redacting it everywhere cannot hide ordinary words."""
     if len(value) < 6 or _is_placeholder(value) or value.lower() in _CODE_WORDS:
+        return False
+    if _PLAIN_URL.match(value):  # `token: https://connect.visma.com/connect/token` names an endpoint
         return False
     return len(value) >= 12 or bool(re.search(r"\d", value)) or not value.isalpha() or value != value.lower()
 

@@ -50,7 +50,6 @@ def test_secret_is_redacted(before: str, after: str) -> None:
     "export API_KEY=${API_KEY}",
     "self.password = password",
     "token=token",
-    "self.password = password",
     "password = get_password()",
     'access_token = resp.json()["access_token"]',
 ])
@@ -79,3 +78,10 @@ def test_environment_secrets_and_url_passwords_are_learned() -> None:
     assert redact("error: received client_id=x EnvS3cretValue9") == f"error: received client_id=x {MARK}"
     assert "UrlPassw0rd9" not in redact("connecting to h with UrlPassw0rd9")
     assert redact("/work/x/file.py") == "/work/x/file.py"
+
+
+def test_a_url_under_a_secret_key_is_not_learned_as_a_secret() -> None:
+    from migrator.redact import learn
+
+    learn("token: https://connect.visma.com/connect/token\n")
+    assert redact("POST https://connect.visma.com/connect/token") == "POST https://connect.visma.com/connect/token"
