@@ -136,7 +136,8 @@ class Discovery:
                     try:
                         os.stat(entry.path)
                     except OSError as exc:
-                        self.problems.append((printable(display), "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"))
+                        why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                        self.problems.append((printable(display), why))
                         continue
                     target = os.path.realpath(entry.path)
                     if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:

@@ -195,7 +195,8 @@ def _recover_journal(path: Path, display: str, write: bool, recovery: Recovery) 
         document = json.loads(path.read_bytes())
         entries = [(Path(e["path"]), e["old"], e["new"], base64.b64decode(e["data"])) for e in document["files"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        recovery.problems.append(FileProblem(display, f"cannot read this journal of an interrupted fix ({exc}); check the files it names and delete it"))
+        recovery.problems.append(FileProblem(
+            display, f"cannot read this journal of an interrupted fix ({exc}); check the files it names and delete it"))
         return
     states = [_digest(p) for p, _, _, _ in entries]
     pending = [(p, old, data) for (p, old, new, data), now in zip(entries, states) if now != new]

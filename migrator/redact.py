@@ -122,14 +122,17 @@ class _Detector:
     """detect-secrets' format detectors (one combined screen, then each) and its keyword detector."""
 
     def __init__(self) -> None:
-        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+        from detect_secrets.core.plugins.util import (
+            get_mapping_from_secret_type_to_class,
+        )
         from detect_secrets.plugins.base import RegexBasedDetector
         from detect_secrets.plugins.keyword import KeywordDetector
 
         patterns: list[re.Pattern[str]] = []
         # entropy plugins would hide digests and fingerprints; IP addresses are the allowlist check's subject
         skipped = ("High Entropy", "Public IP", "Secret Keyword")
-        for secret_type, plugin in get_mapping_from_secret_type_to_class().items():
+        detectors: dict[str, Any] = get_mapping_from_secret_type_to_class()
+        for secret_type, plugin in detectors.items():
             if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
                 continue
             # keyword-shaped detectors (IBM, SoftLayer, Cloudant `..._key = value`) are left to the
@@ -180,14 +183,14 @@ def ensure_available() -> None:
     with _lock:
         if _detector is not None:
             return
-        if _detector_error is None and os.environ.get("VNI_MIGRATE_BREAK_REDACTION") != "1":  # the fail-closed test
+        if _detector_error is None:
             try:
                 _detector = _Detector()
                 return
             except Exception as exc:  # noqa: BLE001 - any failure to load means: print nothing
                 _detector_error = f"{type(exc).__name__}: {exc}"
         raise RedactionUnavailable(
-            f"secret redaction is unavailable ({_detector_error or 'disabled'}); refusing to output anything "
+            f"secret redaction is unavailable ({_detector_error}); refusing to output anything "
             "(reinstall vni-migrate so that detect-secrets can be imported)")
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from migrator import redact
 
-
 TEMP_SUFFIX = ".vni-tmp"  # temporary files beside the file they replace; a killed run's are removed by the next
 JOURNAL_SUFFIX = ".vni-journal"  # a cross-file fix being written (migrator/group_write.py)
 

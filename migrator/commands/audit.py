@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from migrator.output.redaction import write_output
 from migrator.redact import redact
 from migrator.report import collect, html, model
-from migrator.output.redaction import write_output
 
 
 def summary_text(document: dict[str, object]) -> str:

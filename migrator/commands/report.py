@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from migrator.report import html, markdown, merge, model, sarif
 from migrator.output.redaction import write_output
+from migrator.report import html, markdown, merge, model, sarif
 
 
 class _DefaultToRender(click.Group):

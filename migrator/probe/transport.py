@@ -62,7 +62,8 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
         stream = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, self._left(), "starting TLS"))
         return _DeadlineStream(stream, self._left)
 
