@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrator import redact
 from migrator.codemods import KINDS
 from migrator.discovery import (
     PROJECT_NAMES,
@@ -165,7 +166,8 @@ def run(
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     file_results: list[FileResult] = []
-    if len(files) >= POOL_THRESHOLD and jobs > 1:
+    pooled = len(files) >= POOL_THRESHOLD and jobs > 1
+    if pooled:
         work = [(str(p), d, options.unsafe_fixes, False) for p, d in files]
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
@@ -190,6 +192,8 @@ def run(
     if options.write:
         write_all(file_results)  # cross-file fixes all or nothing, through a journal
     for file_result in file_results:
+        if pooled and file_result.old_text:  # read in a worker: the redactor here learns its secrets too
+            redact.learn(file_result.old_text)
         result.findings.extend(file_result.findings)
         if file_result.problem:
             result.problems.append(file_result.problem)
