@@ -20,7 +20,7 @@ from migrator.codemods import KINDS
 from migrator.edits import apply_edits, select_edits
 from migrator.engine import FileResult, VerificationError, verify
 from migrator.findings import FileProblem, Finding
-from migrator.rulefile import Rule
+from migrator.rulefile import Rule, RulePatternError
 
 
 @dataclass
@@ -83,12 +83,23 @@ def run_project_checks(ctx: ProjectContext) -> list[Finding]:
     (a Python kind may define `project_findings` too, e.g. VNI020 writing its helper module)."""
     found: list[Finding] = []
     for rule in project_rules(ctx.rules):
-        found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+        found.extend(_guarded(ctx, rule, KINDS[rule.kind]))
     for rule in ctx.rules:
         kind = KINDS.get(rule.kind)
         if getattr(kind, "LANGUAGE", "python") == "python" and hasattr(kind, "project_findings"):
-            found.extend(kind.project_findings(ctx, rule))
+            found.extend(_guarded(ctx, rule, kind))
     return found
+
+
+def _guarded(ctx: ProjectContext, rule: Rule, kind: Any) -> list[Finding]:
+    """A project-wide check that hits a resource limit on some input gives up whole and says so; the
+    run goes on (its findings are dropped together, so no half of a cross-file fix is applied)."""
+    try:
+        return list(kind.project_findings(ctx, rule))
+    except (RecursionError, MemoryError, RulePatternError) as exc:
+        where = str(ctx.roots[0]) if ctx.roots else "."
+        ctx.problems.append(FileProblem(where, f"{rule.id}: the project-wide check gave up ({type(exc).__name__}: {exc}); its findings are missing"))
+        return []
 
 
 def _new_file(path: Path) -> sourcefile.SourceFile:

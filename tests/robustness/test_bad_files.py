@@ -121,3 +121,19 @@ def test_an_unreadable_folder_is_a_problem_and_the_rest_is_scanned_and_fixed(tmp
     finally:
         os.chmod(base / "locked", 0o755)
         shutil.rmtree(base)
+
+
+def test_a_project_wide_check_hitting_a_resource_limit_is_a_problem_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    from migrator.codemods import config_url
+    from migrator.runner import RunOptions, run
+
+    def too_deep(ctx, rule):  # type: ignore[no-untyped-def]
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(config_url, "project_findings", too_deep)
+    (tmp_path / "app.json").write_text(json.dumps({"url": OLD}))
+    (tmp_path / "good.py").write_text(GOOD)
+    result = run([tmp_path], RunOptions())
+    assert [f.path for f in result.findings] == [str(tmp_path / "good.py")]
+    assert [p.message for p in result.problems] == [
+        "VNI050: the project-wide check gave up (RecursionError: maximum recursion depth exceeded); its findings are missing"]
