@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.findings import Finding
+from migrator.output.redaction import write_output
 
 VERSION = 1
 
@@ -58,7 +59,7 @@ def write(path: Path, findings: list[Finding]) -> int:
     """Write the baseline of `findings` to `path`; returns how many findings it accepts."""
     document = build(findings, path.resolve().parent)
     try:
-        path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        write_output(path, json.dumps(document, indent=1, sort_keys=True) + "\n")  # redacted, atomic
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
     return sum(entry["count"] for entry in document["findings"])

@@ -11,6 +11,7 @@ import click
 
 import migrator
 import migrator.commands
+from migrator.output.redaction import install_streams
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -37,17 +38,20 @@ class CommandFolder(click.Group):
 
 @click.group(cls=CommandFolder, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(migrator.__version__, prog_name="vni-migrate")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Move Visma.net ERP integrations from the VNI gateway (integration.visma.net/API/...)
     to API Management (api.finance.visma.net).
 
     \b
     Exit codes: 0 clean, 1 findings or pending fixes, 2 usage, configuration or internal error.
     """
+    ctx.call_on_close(install_streams())  # every byte on stdout/stderr is redacted (also under CliRunner)
 
 
 def main() -> None:
     """Console-script entry point. Click's usage errors exit 2; uncaught errors are reported as 2 too."""
+    install_streams()  # before anything can print: usage and internal errors are redacted too
     try:
         cli.main(prog_name="vni-migrate", standalone_mode=True)
     except KeyboardInterrupt:

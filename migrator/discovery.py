@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pathspec
 
+from migrator.sourcefile import JOURNAL_SUFFIX, TEMP_SUFFIX
+
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "site-packages", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 PYTHON_SUFFIXES = (".py", ".pyi")
 # Files the project-wide checks read (allowlists: web server, cloud and cluster configuration).
@@ -33,8 +35,24 @@ PROJECT_NAMES = frozenset({"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.
                            "ip6tables", "nftables.conf", ".env", "Dockerfile"})
 
 
+def printable(name: str) -> str:
+    """A path for messages and reports: bytes that are not UTF-8 (kept by the OS as surrogate escapes,
+    which no UTF-8 output can carry) are shown as `\\xff`; the real path is kept for reading and writing."""
+    if name.isprintable() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_file(path: Path) -> bool:
+    """is_file that answers False for a folder it may not look into (PermissionError otherwise)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    return _is_file(path / "pyvenv.cfg")
 
 
 @dataclass
@@ -43,6 +61,17 @@ class Discovery:
     suffixes: tuple[str, ...] | None = PYTHON_SUFFIXES  # None: every file
     names: frozenset[str] = frozenset()  # wanted whatever their suffix
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # journals and temporary files an interrupted run left behind (migrator/group_write.py handles them)
+    leftovers: list[tuple[Path, str]] = field(default_factory=list)
+    # real paths already yielded: a file reached under two names (a link and its target) is one file
+    _seen: set[str] = field(default_factory=set)
+
+    def _first_time(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        if real in self._seen:
+            return False
+        self._seen.add(real)
+        return True
 
     def _excluded(self, rel: str) -> bool:
         return any(fnmatch(rel, pat) or fnmatch(rel.rsplit("/", 1)[-1], pat) or fnmatch(rel, pat.rstrip("/") + "/*") for pat in self.excludes)
@@ -54,7 +83,8 @@ class Discovery:
                 self.problems.append((str(root), "broken symbolic link"))
                 continue
             if root.is_file():
-                yield root, str(root)
+                if self._first_time(str(root)):
+                    yield root, printable(str(root))
                 continue
             if not root.is_dir():
                 self.problems.append((str(root), "no such file or directory"))
@@ -70,7 +100,7 @@ class Discovery:
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
             ignore_file = folder / ".gitignore"
-            if ignore_file.is_file():
+            if _is_file(ignore_file):
                 try:
                     lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
                     specs.append((rel_folder, pathspec.GitIgnoreSpec.from_lines(lines)))
@@ -79,7 +109,7 @@ class Discovery:
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                self.problems.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
+                self.problems.append((printable(str(folder)), f"cannot list folder: {exc.strerror or exc}"))
                 continue
             subfolders: list[Path] = []
             for entry in entries:
@@ -96,6 +126,10 @@ class Discovery:
                         continue
                     subfolders.append(Path(entry.path))
                     continue
+                if entry.name.endswith((TEMP_SUFFIX, JOURNAL_SUFFIX)) and not is_link:
+                    display = os.path.join(str(root), rel) if str(root) != "." else rel
+                    self.leftovers.append((Path(entry.path), printable(display)))
+                    continue
                 if self.suffixes is not None and not entry.name.endswith(self.suffixes) and entry.name not in self.names:
                     continue
                 if (specs and self._ignored(specs, rel)) or (self.excludes and self._excluded(rel)):
@@ -105,15 +139,27 @@ class Discovery:
                     try:
                         os.stat(entry.path)
                     except OSError as exc:
-                        self.problems.append((display, "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"))
+                        why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                        self.problems.append((printable(display), why))
                         continue
                     target = os.path.realpath(entry.path)
                     if not os.path.isfile(target) or os.path.commonpath([real_root, target]) != real_root:
                         continue  # never follow a link out of the tree
+                    # The target is the file: analysed (and written) under its own name, once, so the
+                    # link is never replaced by a regular file whichever of the two names sorts first.
+                    if not self._first_time(target):
+                        continue
+                    name = os.path.basename(target)
+                    if self.suffixes is None or name.endswith(self.suffixes) or name in self.names:
+                        rel_target = os.path.relpath(target, real_root).replace(os.sep, "/")
+                        named = os.path.join(str(root), rel_target)
+                        yield Path(named), printable(named if str(root) != "." else rel_target)
+                        continue
                 elif not entry.is_file(follow_symlinks=False):  # reading a named pipe would block forever
-                    self.problems.append((display, "not a regular file (pipe, socket or device); skipped"))
+                    self.problems.append((printable(display), "not a regular file (pipe, socket or device); skipped"))
                     continue
-                yield Path(entry.path), display
+                if is_link or self._first_time(entry.path):  # a link got here after its _first_time check
+                    yield Path(entry.path), printable(display)
             stack.extend(reversed(subfolders))
 
     @staticmethod

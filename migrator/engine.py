@@ -19,7 +19,7 @@ from migrator.edits import apply_edits, select_edits
 from migrator.findings import FileProblem, Finding, FixSafety, Severity
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
-from migrator.rulefile import Rule
+from migrator.rulefile import Rule, RulePatternError
 from migrator.suppression import apply_suppressions, find_suppressions
 
 UNUSED_SUPPRESSION = "VNI900"
@@ -137,6 +137,9 @@ def process_file(
         return result
     except (RecursionError, MemoryError):
         result.problem = FileProblem(display, "too deeply nested to analyse; file left untouched")
+        return result
+    except RulePatternError as exc:  # a rule file's regular expression hit its time or size limit
+        result.problem = FileProblem(display, f"{exc}; file left untouched")
         return result
     except ValueError as exc:  # e.g. source code string cannot contain null bytes
         result.problem = FileProblem(display, f"cannot parse: {exc}; file left untouched")

@@ -20,7 +20,7 @@ from migrator.codemods import KINDS
 from migrator.edits import apply_edits, select_edits
 from migrator.engine import FileResult, VerificationError, verify
 from migrator.findings import FileProblem, Finding
-from migrator.rulefile import Rule
+from migrator.rulefile import Rule, RulePatternError
 
 
 @dataclass
@@ -58,10 +58,13 @@ class ProjectContext:
 
     def source(self, display: str, path: Path) -> sourcefile.SourceFile | None:
         if display not in self._texts:
+            python = path.suffix in (".py", ".pyi")
             try:
-                self._texts[display] = sourcefile.read(path, python=path.suffix in (".py", ".pyi"))
-            except sourcefile.SourceError:
+                self._texts[display] = sourcefile.read(path, python=python)
+            except sourcefile.SourceError as exc:
                 self._texts[display] = None
+                if not python:  # the per-file phase reports Python files; nothing is skipped silently
+                    self.problems.append(FileProblem(display, f"{exc}; not checked", exc.line))
         return self._texts[display]
 
     def python(self, display: str, path: Path) -> tuple[sourcefile.SourceFile, ast.Module] | None:
@@ -95,8 +98,19 @@ def run_project_checks(ctx: ProjectContext) -> list[Finding]:
             steps.append((getattr(kind, "PHASE", 0), rule))
     ctx.found = []
     for _, rule in sorted(steps, key=lambda step: step[0]):
-        ctx.found.extend(KINDS[rule.kind].project_findings(ctx, rule))
+        ctx.found.extend(_guarded(ctx, rule, KINDS[rule.kind]))
     return ctx.found
+
+
+def _guarded(ctx: ProjectContext, rule: Rule, kind: Any) -> list[Finding]:
+    """A project-wide check that hits a resource limit on some input gives up whole and says so; the
+    run goes on (its findings are dropped together, so no half of a cross-file fix is applied)."""
+    try:
+        return list(kind.project_findings(ctx, rule))
+    except (RecursionError, MemoryError, RulePatternError) as exc:
+        where = str(ctx.roots[0]) if ctx.roots else "."
+        ctx.problems.append(FileProblem(where, f"{rule.id}: the project-wide check gave up ({type(exc).__name__}: {exc}); its findings are missing"))
+        return []
 
 
 def _new_file(path: Path) -> sourcefile.SourceFile:

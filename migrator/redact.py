@@ -1,43 +1,66 @@
-"""Redact secrets in text before it reaches any output (text, JSON, SARIF, Markdown, HTML).
+"""Redact secrets in text before it reaches any output: the one mechanism every output goes through.
 
-Integration code under migration is full of credentials: VNI tokens that never expired,
-Visma Connect client secrets, passwords in connection URLs. Findings, code context and
-diffs quote that code, so every writer passes its strings through `redact` (or a whole
-document through `redact_obj`). The rules prefer hiding a little too much over leaking:
+Integration code under migration is full of credentials: VNI tokens that never expired, Visma
+Connect client secrets, API Management subscription keys, passwords in connection strings and
+URLs. Findings, code context, diffs, logs and reports quote that code, so every byte the tool
+writes passes through `redact`: stdout and stderr through `migrator.output.redaction`'s stream
+wrapper, every output file through its `write_output`. Three layers, hiding a little too much
+rather than leaking:
 
-* `Bearer <token>` / `Basic <credentials>` and raw `Authorization: <value>` headers;
-* assignments whose key ends in password, passwd, pwd, secret, token, api_key/apikey,
-  client_secret, access_token, refresh_token... in code (`k = "v"`), JSON/YAML (`"k": "v"`,
-  `k: v`), .env files (`K=v`) and query strings (`?k=v&`);
-* the password in `scheme://user:password@host` URLs;
-* anything shaped like a JWT (`eyJ...`.`...`.`...`).
+1. detect-secrets' plugins (a maintained detector, PyPI): its format detectors (AWS, GitHub,
+   Slack, Stripe, private keys, JWTs, Basic-auth URLs...) and its keyword detector;
+2. Visma-specific patterns: `Bearer`/`Basic`/raw `Authorization` values; keys ending in
+   password, pass, pwd, secret, token, api key, subscription key (`Ocp-Apim-Subscription-Key`),
+   `sig`, credentials in code, JSON/YAML, .ini/.properties/.env and query strings or forms;
+   web.config `<add key="ClientSecret" value="..."/>`; `auth=("user", "pw")`; YAML block and
+   folded scalars under a secret key (`clientSecret: >-`); URL passwords; JWTs;
+3. values learned while reading: every secret the patterns find in a file the tool reads, in a
+   secret-named environment variable (`VISMA_CLIENT_SECRET`), or in a URL in the environment
+   or on the command line (`VISMA_TOKEN_URL`, `--base-url` with a password) is remembered, and
+   its every later occurrence is redacted wherever it shows up: on a context line without its
+   key, HTML- or JSON-escaped, echoed back by a server.
 
+Fails closed: if detect-secrets cannot be loaded, `redact` raises `RedactionUnavailable` and the
+output points refuse to print or write rather than let anything through unredacted.
 Code references stay readable: `token = get_token()`, `password=settings.DB_PASSWORD`,
 `f"Bearer {token}"` and `${API_KEY}` are not secrets and are left alone.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import os
 import re
+import sys
+import threading
 from typing import Any
 
 MARK = "[redacted]"
 
+
+class RedactionUnavailable(RuntimeError):
+    """The secret detector could not be loaded: nothing may be printed or written."""
+
+
 # a key naming a secret: it *ends* in one of these words (token_url and token_type do not)
-_SECRET_WORD = r"(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|credentials?)"
+_SECRET_WORD = (
+    r"(?:password|passwd|pass|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|secret[_-]?key|"
+    r"subscription[_-]?key|access[_-]?key|signing[_-]?key|credentials?|sig|signature)"
+)
 _KEY = rf"[A-Za-z0-9_.-]*?{_SECRET_WORD}"
 _SECRET_KEY_RE = re.compile(rf"^{_KEY}$", re.IGNORECASE)
 
 # k = "v" / "k": "v" / k: 'v'  (quoted literal value)
 _QUOTED_ASSIGN = re.compile(
-    rf"""(?P<head>(?<![A-Za-z0-9_])(?P<kq>["']?){_KEY}(?P=kq)\s*(?::=|=>|[:=])\s*[rbuRBUfF]{{0,2}})"""
-    r"""(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q)).){1,4096}?)(?P=q)""",
+    rf"""(?P<head>(?<![A-Za-z0-9_])(?P<kq>\\?["']?){_KEY}(?P=kq)\s*(?::=|=>|[:=])\s*[rbuRBUfF]{{0,2}})"""
+    r"""(?P<q>\\?["'])(?P<value>(?:(?!(?P=q))(?:\\.|.)){1,4096}?)(?P=q)""",
     re.IGNORECASE,
 )
-# K=v / k: v / ?k=v&  (unquoted value: .env, YAML, INI, query strings, command lines)
+# K=v / k: v / k = v / ?k=v&  (unquoted value: .env, YAML, INI, properties, query strings, forms, command lines)
 _BARE_ASSIGN = re.compile(
-    rf"""(?P<head>(?<![A-Za-z0-9_])(?P<key>{_KEY})\s*(?:=|:[ \t]+))"""
-    r"""(?P<value>[^\s"'&,;#<>(){}\[\]`]+)(?P<after>[(\[]?)""",
+    rf"""(?P<head>(?<![A-Za-z0-9_])(?P<key>{_KEY})(?:[ \t]*=[ \t]*|:[ \t]+))"""
+    r"""(?P<value>[^\s"'&,;#<>(){}\[\]`\\]+)(?P<after>[(\[]?)""",
     re.IGNORECASE,
 )
 _BEARER = re.compile(r"\b(?P<head>(?:Bearer|Basic|Token)\s+)(?P<value>[A-Za-z0-9\-._~+/]{8,}=*)", re.IGNORECASE)
@@ -47,14 +70,32 @@ _AUTH_HEADER = re.compile(
 )
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@\"'<>]*:)(?P<value>[^\s/@\"'<>]+)(?=@)")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-
-# a cheap first pass: every pattern above needs one of these
-_TRIGGER = re.compile(
-    r"eyJ|@|bearer|basic|token|authorization|passw|pwd|secret|api[_-]?key|apikey|private[_-]?key|credential",
+# <add key="ClientSecret" value="..."/> (appSettings); the value is named by the key attribute
+_XML_KEY_VALUE = re.compile(
+    r"""(?P<head>\bkey\s*=\s*(?P<kq>\\?["'])(?P<key>[^"'<>\\]{1,200})(?P=kq)\s+value\s*=\s*(?P<q>\\?["']))(?P<value>[^"'<>\\]{1,4096})(?P=q)""",
     re.IGNORECASE,
 )
-_PLACEHOLDER = re.compile(r"^(?:\{.*\}|\$\{?[A-Za-z_][\w]*\}?|%\(?\w*\)?s|<[^>]*>|\*+|\[redacted\]|x+|\.\.\.)$", re.IGNORECASE)
-_CODE_WORDS = {"none", "null", "nil", "true", "false", "undefined", "os", "self", "this", "env", "process"}
+# auth=("user", "pw"), HTTPBasicAuth("user", "pw"), BasicAuth('user', 'pw')
+_AUTH_PAIR = re.compile(
+    r"""(?P<head>(?:\bauth\s*=\s*[(\[]|\b\w*(?:Basic|Digest)Auth\()\s*[rbuRBU]?(?P<uq>\\?["'])[^"'\n\\]*(?P=uq)\s*,\s*[rbuRBU]?(?P<q>\\?["']))"""
+    r"""(?P<value>[^"'\n\\]{1,4096})(?P=q)""",
+    re.IGNORECASE,
+)
+# clientSecret: >-  /  password: |  followed by more-indented lines (YAML block and folded scalars);
+# a diff's or a listing's one-character line prefix (' ', '+', '-') is allowed before each line
+_YAML_BLOCK = re.compile(
+    rf"""^(?P<p>[ +\-]?)(?P<indent>[ \t]*)-?[ \t]*["']?{_KEY}["']?[ \t]*:[ \t]*[>|][-+0-9]*[ \t]*(?:#.*)?\r?\n"""
+    r"""(?P<body>(?:(?P=p)?(?P=indent)[ \t]+\S.*(?:\r?\n|$))+)""",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# a cheap first pass: every pattern above (and the keyword detector) needs one of these
+_TRIGGER = re.compile(
+    r"eyJ|@|bearer|basic|token|authori[sz]ation|pass|pwd|secret|api[_-]?key|apikey|key|credential|sig|auth",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(r"^(?:\{.*\}|\$\{?[A-Za-z_][\w]*\}?|%\(?\w*\)?s|<[^>]*>|\*+|\[redacted\]|x+|\.\.\.|%[A-Z_]+%)$", re.IGNORECASE)
+_CODE_WORDS = {"none", "null", "nil", "true", "false", "undefined", "os", "self", "this", "env", "process", "required", "optional"}
 # `token: str | None` is a type annotation, not a secret
 _TYPE_WORDS = {"str", "bytes", "int", "bool", "float", "dict", "list", "optional", "any", "secretstr", "typing.optional"}
 
@@ -73,32 +114,176 @@ def _looks_like_code(value: str, after: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", value)) and not _JWT.match(value)
 
 
-def _sub_quoted(match: re.Match[str]) -> str:
-    value = match.group("value")
-    if _is_placeholder(value) or "{" in value and match.group("head").rstrip().endswith(("f", "F")):
-        return match.group(0)
-    return f"{match.group('head')}{match.group('q')}{MARK}{match.group('q')}"
+# ---------------------------------------------------------------------------------------------
+# the maintained detector
 
 
-def _sub_bare(match: re.Match[str]) -> str:
-    value, after = match.group("value"), match.group("after")
-    if value.startswith(("$", "%", "!")) or _is_placeholder(value) or _looks_like_code(value, after):  # !Ref: a YAML tag
-        return match.group(0)
-    if value.lower() == match.group("key").lower():  # token=token passes a variable along
-        return match.group(0)
-    return f"{match.group('head')}{MARK}{after}"
+class _Detector:
+    """detect-secrets' format detectors (one combined screen, then each) and its keyword detector."""
+
+    def __init__(self) -> None:
+        from detect_secrets.core.plugins.util import (
+            get_mapping_from_secret_type_to_class,
+        )
+        from detect_secrets.plugins.base import RegexBasedDetector
+        from detect_secrets.plugins.keyword import KeywordDetector
+
+        patterns: list[re.Pattern[str]] = []
+        # entropy plugins would hide digests and fingerprints; IP addresses are the allowlist check's subject
+        skipped = ("High Entropy", "Public IP", "Secret Keyword")
+        detectors: dict[str, Any] = get_mapping_from_secret_type_to_class()
+        for secret_type, plugin in detectors.items():
+            if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
+                continue
+            # keyword-shaped detectors (IBM, SoftLayer, Cloudant `..._key = value`) are left to the
+            # keyword detector and the key patterns here: they cost more than all the others together
+            patterns.extend(p for p in plugin().denylist if not p.pattern.startswith("(?:(?<=\\W)|(?<=^))"))
+        if not patterns:
+            raise RuntimeError("detect-secrets has no detectors")
+        self.patterns = patterns
+        self.screen = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        self.keyword = KeywordDetector()
+
+    def format_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the values detect-secrets' format detectors find in `text`."""
+        spans: list[tuple[int, int]] = []
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                # a group that holds the value (a URL's password) when it is long enough to be
+                # one; else the whole match (`(ghp|gho)_...`: the group is only the prefix)
+                group = match.lastindex or 0
+                if group and (match.start(group) < 0 or match.end(group) - match.start(group) < 4):
+                    group = 0
+                spans.append((match.start(group), match.end(group)))
+        return spans
+
+    def values(self, line: str) -> list[tuple[int, int]]:
+        """Spans of the values the keyword detector finds on one line."""
+        spans: list[tuple[int, int]] = []
+        if _KEYWORD_SCREEN.search(line):
+            for found in self.keyword.analyze_line(filename="output.py", line=line, line_number=0):
+                value = found.secret_value or ""
+                if len(value) >= 3 and not _is_placeholder(value):
+                    start = line.find(value)
+                    while start >= 0:
+                        spans.append((start, start + len(value)))
+                        start = line.find(value, start + len(value))
+        return spans
 
 
-def _sub_value(match: re.Match[str]) -> str:
-    return f"{match.group('head')}{MARK}"
+_KEYWORD_SCREEN = re.compile(r"pass|pwd|secret|key|contrase", re.IGNORECASE)
+_detector: _Detector | None = None
+_detector_error: str | None = None
+_lock = threading.RLock()
+
+
+def ensure_available() -> None:
+    """Load the detector; raises RedactionUnavailable (with the reason) when it cannot be loaded."""
+    global _detector, _detector_error
+    with _lock:
+        if _detector is not None:
+            return
+        if _detector_error is None:
+            try:
+                _detector = _Detector()
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure to load means: print nothing
+                _detector_error = f"{type(exc).__name__}: {exc}"
+        raise RedactionUnavailable(
+            f"secret redaction is unavailable ({_detector_error}); refusing to output anything "
+            "(reinstall vni-migrate so that detect-secrets can be imported)")
+
+
+# ---------------------------------------------------------------------------------------------
+# values learned while reading files, the environment and the command line
+
+_known: set[str] = set()
+_PLAIN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^@\s]*$|^/[\w./-]*$")  # URLs without credentials, paths
+_known_re: re.Pattern[str] | None = None
+
+
+def _worth_learning(value: str) -> bool:
+    """Long and specific enough that redacting it everywhere cannot hide ordinary words."""
+    if len(value) < 6 or _is_placeholder(value) or value.lower() in _CODE_WORDS:
+        return False
+    if _PLAIN_URL.match(value):  # `token: https://connect.visma.com/connect/token` names an endpoint
+        return False
+    return len(value) >= 12 or bool(re.search(r"\d", value)) or not value.isalpha() or value != value.lower()
+
+
+def _remember(value: str) -> None:
+    global _known_re
+    value = value.strip()
+    if not _worth_learning(value):
+        return
+    with _lock:
+        forms = {value, html.escape(value, quote=True), json.dumps(value)[1:-1]}
+        new = forms - _known
+        if new:
+            _known.update(new)
+            _known_re = None  # compiled again at the next redact
+
+
+def _known_pattern() -> re.Pattern[str] | None:
+    global _known_re
+    with _lock:
+        if _known_re is None and _known:
+            _known_re = re.compile("|".join(re.escape(v) for v in sorted(_known, key=len, reverse=True)))
+        return _known_re
+
+
+def learn(text: str) -> None:
+    """Remember every secret value the patterns find in `text` (a file being read, an option value),
+    so that it is redacted wherever it appears later, even away from its key."""
+    if not text or not _TRIGGER.search(text):
+        return
+    _apply(text, _remember)
+
+
+def learn_environment(environ: dict[str, str] | None = None, argv: list[str] | None = None) -> None:
+    """Remember secret-named environment variables, and secrets inside any environment value or
+    command-line argument (a password in VISMA_TOKEN_URL or --base-url)."""
+    environ = dict(os.environ) if environ is None else environ
+    for name, value in environ.items():
+        if name.upper() in ("PWD", "OLDPWD"):  # the working folder, not a password
+            continue
+        if is_secret_key(name) or re.search(r"(?:SECRET|PASSWORD|TOKEN|API_?KEY|CREDENTIAL)", name, re.IGNORECASE):
+            if not name.upper().endswith(("_URL", "_URI", "_FILE", "_PATH", "_TYPE", "_SCOPE")):
+                _remember(value)
+        learn(value)
+    for arg in sys.argv[1:] if argv is None else argv:
+        learn(arg)
+
+
+# ---------------------------------------------------------------------------------------------
+# redaction
 
 
 def redact(text: str) -> str:
-    """Return `text` with every secret it contains replaced by `[redacted]`."""
-    if not text or not _TRIGGER.search(text):  # most strings hold no trigger word: skip the regexes
+    """Return `text` with every secret it contains replaced by `[redacted]`.
+
+    Raises RedactionUnavailable when the detector cannot be loaded (fail closed)."""
+    if not text:
         return text
+    ensure_available()
+    known = _known_pattern()
+    if known is not None:
+        text = known.sub(MARK, text)
+    if _TRIGGER.search(text):  # most strings hold no trigger word: skip the patterns
+        text = _apply(text, None)
+    if _detector is not None:  # AKIA..., ghp_..., xoxb-...: no key word needed
+        # one combined screen is cheapest for a short string; each detector over a long text
+        if len(text) > 2000 or _detector.screen.search(text):
+            text = _replace_spans(text, _detector.format_spans(text), None)
+    return text
+
+
+def _apply(text: str, found: Any) -> str:
+    """Redact (or, with `found`, report each secret value to it) every pattern in `text`."""
+    if ":" in text and "\n" in text:
+        text = _YAML_BLOCK.sub(lambda m: _sub_block(m, found), text)
     if len(text) > 4096 and "\n" in text:
-        # Every pattern is bounded by a line: redact only the lines that hold a trigger word,
+        # Every other pattern is bounded by a line: redact only the lines that hold a trigger word,
         # which keeps a large diff or report fast.
         out: list[str] = []
         done = 0
@@ -109,23 +294,102 @@ def redact(text: str) -> str:
             end = text.find("\n", match.end())
             end = len(text) if end < 0 else end + 1
             out.append(text[done:start])
-            out.append(_redact_line(text[start:end]))
+            out.append(_redact_line(text[start:end], found))
             done = end
         out.append(text[done:])
         return "".join(out)
-    return _redact_line(text)
+    return _redact_line(text, found)
 
 
-def _redact_line(text: str) -> str:
+def _sub_block(match: re.Match[str], found: Any) -> str:
+    body = match.group("body")
+    lines = body.splitlines(keepends=True)
+    redacted = []
+    for line in lines:
+        content = line.rstrip("\r\n")
+        stripped = content.lstrip(" \t+-")
+        if found is not None:
+            found(stripped)
+        redacted.append(content[: len(content) - len(stripped)] + MARK + line[len(content):])
+    return match.group(0)[: match.start("body") - match.start()] + "".join(redacted)
+
+
+def _redact_line(text: str, found: Any) -> str:
+    def value(match: re.Match[str]) -> str:
+        if found is not None:
+            found(match.group("value"))
+        return f"{match.group('head')}{MARK}"
+
+    def quoted(match: re.Match[str]) -> str:
+        secret = match.group("value")
+        if _is_placeholder(secret) or "{" in secret and match.group("head").rstrip().endswith(("f", "F")):
+            return match.group(0)
+        if found is not None:
+            found(secret)
+        return f"{match.group('head')}{match.group('q')}{MARK}{match.group('q')}"
+
+    def bare(match: re.Match[str]) -> str:
+        secret, after = match.group("value"), match.group("after")
+        if secret.startswith(("$", "%", "!", ">", "|")) or _is_placeholder(secret) or _looks_like_code(secret, after):
+            return match.group(0)  # !Ref: a YAML tag; > and |: a block scalar, handled above
+        if secret.lower() in (match.group("key").lower(), match.group("key").rsplit(".", 1)[-1].lower()):
+            # token=token, self.password = password: a variable passed along
+            return match.group(0)
+        if found is not None:
+            found(secret)
+        return f"{match.group('head')}{MARK}{after}"
+
+    def xml_pair(match: re.Match[str]) -> str:
+        if not is_secret_key(match.group("key")) or _is_placeholder(match.group("value")):
+            return match.group(0)
+        if found is not None:
+            found(match.group("value"))
+        return f"{match.group('head')}{MARK}{match.group('q')}"
+
+    def pair(match: re.Match[str]) -> str:
+        if _is_placeholder(match.group("value")):
+            return match.group(0)
+        if found is not None:
+            found(match.group("value"))
+        return f"{match.group('head')}{MARK}{match.group('q')}"
+
     if "eyJ" in text:
-        text = _JWT.sub(MARK, text)
+        text = _JWT.sub(lambda m: (found(m.group()) if found else None) or MARK, text)
     if "@" in text:
-        text = _URL_PASSWORD.sub(_sub_value, text)
-    text = _BEARER.sub(_sub_value, text)
-    text = _AUTH_HEADER.sub(_sub_value, text)
-    text = _QUOTED_ASSIGN.sub(_sub_quoted, text)
-    text = _BARE_ASSIGN.sub(_sub_bare, text)
+        text = _URL_PASSWORD.sub(value, text)
+    text = _BEARER.sub(value, text)
+    text = _AUTH_HEADER.sub(value, text)
+    if "key" in text.lower():
+        text = _XML_KEY_VALUE.sub(xml_pair, text)
+    if "auth" in text.lower():
+        text = _AUTH_PAIR.sub(pair, text)
+    text = _QUOTED_ASSIGN.sub(quoted, text)
+    text = _BARE_ASSIGN.sub(bare, text)
+    if _detector is not None and found is None:  # learning needs only the patterns above
+        text = "".join(_detector_pass(line, found) for line in text.splitlines(keepends=True))
     return text
+
+
+def _detector_pass(line: str, found: Any) -> str:
+    assert _detector is not None
+    return _replace_spans(line, _detector.values(line), found)
+
+
+def _replace_spans(line: str, found_spans: list[tuple[int, int]], found: Any) -> str:
+    spans = sorted(set(found_spans))
+    if not spans:
+        return line
+    out, done = [], 0
+    for start, end in spans:
+        if start < done or MARK in line[start:end]:
+            continue
+        if found is not None:
+            found(line[start:end])
+        out.append(line[done:start])
+        out.append(MARK)
+        done = end
+    out.append(line[done:])
+    return "".join(out)
 
 
 def is_secret_key(key: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from migrator.findings import FixSafety, Severity
@@ -30,6 +31,62 @@ REQUIRED: dict[str, type] = {
 }
 OPTIONAL: dict[str, type] = {"parameters": dict, "examples": dict, "link": str}
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")
+
+
+# Regular expressions from rule files are user input: a pattern like `(a+)+b` backtracks
+# exponentially in `re`. They run on the `regex` engine with a time limit per match, and both the
+# pattern and the text it is matched against have a size limit.
+MAX_PATTERN_CHARS = 2000
+MAX_SUBJECT_CHARS = 100_000
+MATCH_SECONDS = 1.0
+
+
+class RulePatternError(Exception):
+    """A rule-file regular expression gave up on some text (time or size limit): the file is reported."""
+
+
+class RulePattern:
+    """A compiled rule-file regular expression whose every match is bounded in time and size."""
+
+    def __init__(self, source: str, flags: int = 0, owner: str = "") -> None:
+        if len(source) > MAX_PATTERN_CHARS:
+            raise ValueError(f"longer than {MAX_PATTERN_CHARS} characters")
+        try:
+            self._compiled = regex.compile(source, flags | regex.VERSION0)
+        except regex.error as exc:
+            raise ValueError(str(exc)) from None
+        self.pattern = source
+        self.owner = owner  # the rule id, for messages
+
+    def _bounded(self, text: str) -> None:
+        if len(text) > MAX_SUBJECT_CHARS:
+            raise RulePatternError(f"{self.owner}: a string of {len(text)} characters is too long for the rule's pattern (limit {MAX_SUBJECT_CHARS})")
+
+    def match(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        """`regex.match` from `pos`; raises RulePatternError past the time or size limit."""
+        self._bounded(text)
+        try:
+            return self._compiled.match(text, pos, timeout=MATCH_SECONDS)
+        except TimeoutError:
+            raise RulePatternError(f"{self.owner}: the rule's pattern took more than {MATCH_SECONDS:g} s on one string; stopped") from None
+
+    def search(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        """`regex.search` from `pos`; raises RulePatternError past the time or size limit."""
+        self._bounded(text)
+        try:
+            return self._compiled.search(text, pos, timeout=MATCH_SECONDS)
+        except TimeoutError:
+            raise RulePatternError(f"{self.owner}: the rule's pattern took more than {MATCH_SECONDS:g} s on one string; stopped") from None
+
+
+def rule_pattern(sources: list[str], owner: str = "", ignore_case: bool = True) -> RulePattern:
+    """One bounded pattern matching any of `sources`; raises ValueError naming a bad one."""
+    for source in sources:
+        try:
+            RulePattern(source)
+        except ValueError as exc:
+            raise ValueError(f"{source[:60]!r} is not a usable regular expression ({exc})") from None
+    return RulePattern("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE if ignore_case else 0, owner)
 
 
 class RuleFileError(Exception):

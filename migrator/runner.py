@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrator import redact
 from migrator.codemods import KINDS
 from migrator.discovery import (
     PROJECT_NAMES,
@@ -21,7 +22,8 @@ from migrator.discovery import (
     PYTHON_SUFFIXES,
     Discovery,
 )
-from migrator.engine import FileResult, process_file, write_result
+from migrator.engine import FileResult, process_file
+from migrator.group_write import recover, write_all
 from migrator.findings import FileProblem, Finding
 from migrator.prefilter import is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
@@ -139,6 +141,9 @@ def run(
     result = RunResult(rules=rules)
     discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
     every_file = list(discovery.files(paths))
+    # before anything is read: complete (or, read-only, report) what an interrupted run left half-done
+    recovery = recover(discovery.leftovers, options.write)
+    result.problems.extend(recovery.problems)
     python_files = [(str(p), d) for p, d in every_file if p.name.endswith(PYTHON_SUFFIXES)]
     to_screen = [(str(p), d) for p, d in every_file]
     jobs = options.jobs or os.cpu_count() or 1
@@ -165,7 +170,8 @@ def run(
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     file_results: list[FileResult] = []
-    if len(files) >= POOL_THRESHOLD and jobs > 1:
+    pooled = len(files) >= POOL_THRESHOLD and jobs > 1
+    if pooled:
         work = [(str(p), d, options.unsafe_fixes, False) for p, d in files]
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
@@ -188,9 +194,10 @@ def run(
     if extra:
         file_results.extend(merge(context, extra, options.unsafe_fixes, file_rules, options.settings))
     if options.write:
-        for file_result in file_results:
-            write_result(file_result)
+        write_all(file_results)  # cross-file fixes all or nothing, through a journal
     for file_result in file_results:
+        if pooled and file_result.old_text:  # read in a worker: the redactor here learns its secrets too
+            redact.learn(file_result.old_text)
         result.findings.extend(file_result.findings)
         if file_result.problem:
             result.problems.append(file_result.problem)

@@ -20,7 +20,10 @@ MAX_BYTES = 2_000_000
 
 
 def _is_venv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    try:
+        return (directory / "pyvenv.cfg").is_file()
+    except OSError:  # a folder we may not look into is not a virtual environment
+        return False
 
 
 def _wanted(path: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator import urls
-from migrator.configfiles import ConfigValue, format_for
+from migrator.configfiles import ConfigFileError, ConfigValue, format_for
 from migrator.configfiles.env_pairs import pair_findings
 from migrator.configfiles.rewrite import url_changes, verify
 from migrator.findings import FileProblem, Finding, FixSafety
@@ -27,7 +27,7 @@ from migrator.spans import SpanText
 KIND = "config-url"
 LANGUAGE = "project"
 _MAX_BYTES = 5_000_000
-_NEEDLES = (b"visma",)
+_NEEDLES = (b"visma", "visma".encode("utf-16-le"))  # UTF-16 web.config files too
 
 
 def validate_parameters(parameters: dict[str, Any]) -> str | None:
@@ -54,9 +54,16 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         if source is None:
             continue
         span_text = SpanText(display, source.text)
-        found = module.values(source.text)
-        changes = url_changes(source.text, module, found)
-        problem = verify(source.text, module, found, changes)
+        try:  # one unreadable file is a problem naming it; the run goes on with the others
+            found = module.values(source.text)
+            changes = url_changes(source.text, module, found)
+            problem = verify(source.text, module, found, changes)
+        except ConfigFileError as exc:
+            ctx.problems.append(FileProblem(display, f"{rule.id}: {exc}; its URLs were not checked", exc.line))
+            continue
+        except RecursionError:
+            ctx.problems.append(FileProblem(display, f"{rule.id}: nested too deeply to read; its URLs were not checked"))
+            continue
         if problem is not None:
             ctx.problems.append(FileProblem(display, f"{rule.id}: {problem}; its URLs were not rewritten"))
         for change in changes:

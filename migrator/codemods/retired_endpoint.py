@@ -7,13 +7,12 @@ Parameters: `endpoints`, a list of regular expressions matched right after the h
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from migrator.findings import Finding
 from migrator.python.context import PythonContext, render_message
 from migrator.python.visma_endpoints import matching, visma_strings
-from migrator.rulefile import Rule
+from migrator.rulefile import Rule, RulePattern, rule_pattern
 
 KIND = "retired-endpoint"
 LANGUAGE = "python"
@@ -26,16 +25,16 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
     endpoints = parameters.get("endpoints")
     if not isinstance(endpoints, list) or not endpoints or not all(isinstance(e, str) for e in endpoints):
         return "endpoints must be a non-empty list of regular expressions"
-    for endpoint in endpoints:
-        try:
-            re.compile(endpoint)
-        except re.error as exc:
-            return f"endpoints: {endpoint!r} is not a regular expression ({exc})"
+    try:
+        rule_pattern(endpoints)
+    except ValueError as exc:
+        return f"endpoints: {exc}"
     return None
 
 
-def pattern(rule: Rule) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{e})" for e in rule.parameters["endpoints"]), re.IGNORECASE)
+def pattern(rule: Rule) -> RulePattern:
+    """The rule's endpoints as one pattern, bounded in time and size (rule files are user input)."""
+    return rule_pattern(rule.parameters["endpoints"], rule.id)
 
 
 # Every retired endpoint's path holds one of these words: a file without them has nothing to report.

@@ -32,7 +32,7 @@ from migrator.python.string_values import (
     with_bindings,
 )
 from migrator.python.visma_endpoints import first_match, matching, visma_strings
-from migrator.rulefile import Rule
+from migrator.rulefile import Rule, RulePattern
 
 KIND = "vni-auth"
 LANGUAGE = "python"
@@ -99,7 +99,7 @@ def _password_grants(ctx: PythonContext, bindings: dict[str, ast.expr]) -> list[
     return out
 
 
-def _token_reads(ctx: PythonContext, endpoint: re.Pattern[str], bindings: dict[str, ast.expr]) -> list[tuple[ast.AST, str]]:
+def _token_reads(ctx: PythonContext, endpoint: RulePattern, bindings: dict[str, ast.expr]) -> list[tuple[ast.AST, str]]:
     resolver = ctx.urls.resolver
     token_calls: list[ast.Call] = []
     for node in resolver.nodes:

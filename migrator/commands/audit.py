@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from migrator.output.redaction import write_output
 from migrator.redact import redact
 from migrator.report import collect, html, model
 
@@ -68,7 +69,7 @@ def command(
         if out is None:
             continue
         try:
-            out.write_text(text, encoding="utf-8")
+            write_output(out, text)  # redacted, atomic
         except OSError as exc:
             click.echo(f"vni-migrate: {out}: cannot write: {exc.strerror or exc}", err=True)
             sys.exit(2)

@@ -23,7 +23,7 @@ from migrator.probe.endpoints import (
     parse_endpoint_option,
 )
 from migrator.probe.json_report import report_json, write_json
-from migrator.probe.prober import ProbeOptions, probe_endpoint
+from migrator.probe.prober import ProbeOptions, probe_endpoint, unmeasured_reason
 from migrator.probe.sampler import AuthStop, Budget, Sampler
 from migrator.probe.table import render_table
 from migrator.probe.transport import UnsafeMethodError
@@ -136,8 +136,8 @@ def command(path: Path | None, sandbox: bool, base_url: str | None, endpoint_spe
     with _target(sandbox, base_url, records, gateway_limit, scale) as (api_base, inner, token):
         budget = Budget(max_requests_per_endpoint=max_requests, max_seconds=max_seconds, max_bytes=max_bytes,
                         started=time.perf_counter())
-        with probe_client(api_base, token, gateway_limit=gateway_limit, time_scale=scale,
-                          inner=inner) as client:  # type: ignore[arg-type]
+        with probe_client(api_base, token, gateway_limit=gateway_limit, time_scale=scale, inner=inner,  # type: ignore[arg-type]
+                          deadline=lambda: budget.left(time.perf_counter)) as client:
             sampler = Sampler(client, budget, time_scale=scale)
             for number, endpoint in enumerate(endpoints, 1):
                 def progress(text: str, number: int = number) -> None:
@@ -164,5 +164,9 @@ def command(path: Path | None, sandbox: bool, base_url: str | None, endpoint_spe
             raise ConfigError(f"cannot write {json_path}: {exc.strerror or exc}") from None
     if stopped:
         raise ConfigError(f"probe {stopped}")
+    unmeasured = unmeasured_reason(results)
+    if unmeasured:
+        click.echo(f"vni-migrate: probe: {unmeasured}", err=True)
+        raise click.exceptions.Exit(1)
     if any(is_failing(r.verdict) for r in results):
         raise click.exceptions.Exit(1)

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from migrator.output.redaction import write_output
 from migrator.report import html, markdown, merge, model, sarif
 
 
@@ -39,7 +40,7 @@ def _write(path: Path | None, text: str) -> None:
         click.echo(text, nl=False)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        write_output(path, text)  # redacted, atomic
     except OSError as exc:
         click.echo(f"vni-migrate: {path}: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(2)

@@ -20,6 +20,7 @@ from migrator.cli_options import (
     make_options,
 )
 from migrator.output import json_format, sarif, text
+from migrator.output.redaction import write_output
 
 
 def _fail(message: str) -> None:
@@ -102,7 +103,7 @@ def command(
         colour = output is None and sys.stdout.isatty()
         rendered = text.render(result, colour=colour, show_suppressed=show_suppressed)
     if output:
-        output.write_text(rendered, encoding="utf-8")
+        write_output(output, rendered)  # redacted, atomic
     else:
         click.echo(rendered, nl=False)
     for note in notes:

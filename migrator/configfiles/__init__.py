@@ -16,6 +16,14 @@ from pathlib import Path
 from types import ModuleType
 
 
+class ConfigFileError(ValueError):
+    """A configuration file its format module cannot read; the message is one line."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 @dataclass(frozen=True)
 class ConfigValue:
     """One value of a configuration file: text[start:end] is its raw form, `value` the decoded one."""

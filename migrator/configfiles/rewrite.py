@@ -69,12 +69,17 @@ def verify(text: str, module: ModuleType, before: list[ConfigValue], changes: li
         original = module.load(text)
     except ValueError:
         return None  # not valid in its format to begin with: the value-level check above must do
+    except RecursionError:
+        return f"the {module.NAME} document is nested too deeply to verify the rewrite"
     mapping = {c.value.value: c.new_value for c in changes if c.problem is None}
     try:
         rewritten = module.load(new_text)
+        same = rewritten == _map_strings(original, mapping)
     except ValueError as exc:
         return f"the rewritten file is no longer valid {module.NAME}: {exc}"
-    if rewritten != _map_strings(original, mapping):
+    except RecursionError:
+        return f"the {module.NAME} document is nested too deeply to verify the rewrite"
+    if not same:
         return f"the rewritten {module.NAME} document differs beyond the migrated URLs"
     return None
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from migrator.configfiles import ConfigValue
+from migrator.configfiles import ConfigFileError, ConfigValue
 
 NAME = "yaml"
 
@@ -17,8 +17,11 @@ def values(text: str) -> list[ConfigValue]:
     expect_key = False
     try:
         tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
-        return out
+    except yaml.YAMLError as exc:
+        # not silently empty: the caller reports the file, so its URLs are not a silent miss
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigFileError(f"not valid YAML ({problem})", mark.line + 1 if mark is not None else None) from None
     for token in tokens:
         if isinstance(token, yaml.KeyToken):
             expect_key = True

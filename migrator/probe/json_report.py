@@ -33,6 +33,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from migrator.output.redaction import redact_data, write_output
 from migrator.probe.fitting import percentile
 from migrator.probe.prober import EndpointResult
 from migrator.probe.verdicts import APPROACHING_FRACTION, is_failing
@@ -98,4 +99,4 @@ def report_json(results: list[EndpointResult], *, base_url: str, sandbox: bool, 
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    write_output(path, json.dumps(redact_data(document), indent=2) + "\n")  # redacted, atomic

@@ -157,3 +157,20 @@ def probe_endpoint(sampler: Sampler, endpoint: ProbeEndpoint, options: ProbeOpti
         progress(f"{endpoint.path} background round trip: {bg.status} "
                  f"{'' if bg.content_matches is None else ('content matches' if bg.content_matches else 'CONTENT DIFFERS')}")
     return result
+
+
+def unmeasured_reason(results: list[EndpointResult]) -> str | None:
+    """Why no endpoint could be measured (every answer a redirect, an error or throttling), or None
+    when at least one was. A run that measured nothing must not pass as "no problem found"."""
+    if not results or any(m.status in (200, 504) and not m.truncated for r in results for m in r.measurements):
+        return None
+    seen: dict[int, int] = {}
+    for r in results:
+        for m in r.measurements:
+            seen[m.status] = seen.get(m.status, 0) + 1
+    answers = ", ".join(f"HTTP {status} x{count}" for status, count in sorted(seen.items()))
+    stops = sorted({note for r in results for note in r.notes if note.startswith("sampling stopped")})
+    because = answers or "no answer"
+    if stops:
+        because += f"; {stops[0]}"
+    return f"no endpoint could be measured ({because})"

@@ -65,6 +65,16 @@ class Budget:
     started: float | None = None  # clock reading at the first request (the clock's zero is arbitrary)
     used: int = 0  # requests of the current endpoint
 
+    def left(self, clock: Callable[[], float]) -> float | None:
+        """Wall-clock seconds left in the run (None before the first request)."""
+        return None if self.started is None else self.started + self.max_seconds - clock()
+
+    def exhausted(self, clock: Callable[[], float], during: str) -> BudgetExhausted | None:
+        left = self.left(clock)
+        if left is not None and left <= 0:
+            return BudgetExhausted(f"time budget of {self.max_seconds:g} s used up {during}")
+        return None
+
     def take(self, clock: Callable[[], float]) -> None:
         if self.started is None:
             self.started = clock()
@@ -118,17 +128,27 @@ class Sampler:
         for attempt in range(self.max_retries + 1):
             self.budget.take(self.clock)
             start = self.clock()
-            with self.client.stream("GET", url, params=params, headers=headers) as response:
-                ttfb = self.clock() - start
-                chunks: list[bytes] = []
-                size, truncated = 0, False
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > self.budget.max_bytes:
-                        truncated = True
-                        break
-                total = self.clock() - start
+            try:
+                with self.client.stream("GET", url, params=params, headers=headers) as response:
+                    ttfb = self.clock() - start
+                    chunks: list[bytes] = []
+                    size, truncated = 0, False
+                    for chunk in response.iter_bytes():
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > self.budget.max_bytes:
+                            truncated = True
+                            break
+                        # the deadline holds inside a response too: a server dripping bytes cannot extend it
+                        late = self.budget.exhausted(self.clock, f"while reading {url}")
+                        if late is not None:
+                            raise late
+                    total = self.clock() - start
+            except httpx.TimeoutException:
+                late = self.budget.exhausted(self.clock, f"while waiting for {url}")
+                if late is not None:
+                    raise late from None
+                raise
             status = response.status_code
             if status in (401, 403):
                 raise AuthStop(status, response.request.url.path)
@@ -137,6 +157,9 @@ class Sampler:
                 wait = full_jitter(attempt) if wait is None else wait
                 if wait > self.max_retry_wait:
                     raise Throttled(f"server asked to wait {wait:g} s (more than {self.max_retry_wait:g} s)")
+                left = self.budget.left(self.clock)
+                if left is not None and wait >= left:
+                    raise BudgetExhausted(f"time budget of {self.budget.max_seconds:g} s would be used up waiting {wait:g} s to retry")
                 self.waited.append(wait)
                 self.sleep(wait)
                 continue

@@ -11,8 +11,14 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from migrator.python.resolve import Resolver, dotted_name
+
+if TYPE_CHECKING:
+    import regex
+
+    from migrator.rulefile import RulePattern
 from migrator.python.string_values import (
     OPAQUE,
     VISMA_HOST_RE,
@@ -102,7 +108,7 @@ def _borrowed(resolver: Resolver, root: ast.expr) -> tuple[str, ...]:
     return tuple(out)
 
 
-def matching(strings: list[VismaString], pattern: re.Pattern[str]) -> list[tuple[VismaString, re.Match[str]]]:
+def matching(strings: list[VismaString], pattern: RulePattern) -> list[tuple[VismaString, regex.Match[str]]]:
     """The strings whose URL has `pattern` right after the host or the `/API/` prefix."""
     out = []
     for item in strings:
@@ -114,7 +120,7 @@ def matching(strings: list[VismaString], pattern: re.Pattern[str]) -> list[tuple
     return out
 
 
-def first_match(url: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+def first_match(url: str, pattern: RulePattern) -> regex.Match[str] | None:
     for anchor in re.finditer(r"visma\.net(?:/API)?/|/API/", url, re.IGNORECASE):
         match = pattern.match(url, anchor.end())
         if match:

@@ -19,6 +19,24 @@ from migrator.redact import MARK, redact, redact_obj
     ("api_key: abcdef123", f"api_key: {MARK}"),
     ("password = 'pw1'", f"password = '{MARK}'"),
     ('x = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nature_x"', f'x = "{MARK}"'),
+    # Visma-specific and configuration forms
+    ('APIM = {"Ocp-Apim-Subscription-Key": "0123456789abcdef"}', f'APIM = {{"Ocp-Apim-Subscription-Key": "{MARK}"}}'),
+    ("Ocp-Apim-Subscription-Key: 0123456789abcdef", f"Ocp-Apim-Subscription-Key: {MARK}"),
+    ('  <add key="ClientSecret" value="s3cr3tV4lue"/>', f'  <add key="ClientSecret" value="{MARK}"/>'),
+    ('  <add key="VismaBaseUrl" value="https://api.finance.visma.net/"/>', '  <add key="VismaBaseUrl" value="https://api.finance.visma.net/"/>'),
+    ("password = hunter2xyz", f"password = {MARK}"),
+    ("db.password=hunter2xyz", f"db.password={MARK}"),
+    ("DB_PASS=hunter2xyz", f"DB_PASS={MARK}"),
+    ('SECRET_KEY = "django-insecure-abc123"', f'SECRET_KEY = "{MARK}"'),
+    ('r = requests.get(u, auth=("svc", "pw12345"))', f'r = requests.get(u, auth=("svc", "{MARK}"))'),
+    ("https://a.blob.core.windows.net/c?sv=2020&sig=AbCdEf123", f"https://a.blob.core.windows.net/c?sv=2020&sig={MARK}"),
+    ("GET /v1/x?access_token=abc123&token=def456 HTTP/1.1", f"GET /v1/x?access_token={MARK}&token={MARK} HTTP/1.1"),
+    ("grant_type=password&username=u&password=pw12345", f"grant_type=password&username=u&password={MARK}"),
+    ("clientSecret: >-\n  s3cr3tF0lded\nnext: 1\n", f"clientSecret: >-\n  {MARK}\nnext: 1\n"),
+    ('"text": "password = \\"pw1\\""', f'"text": "password = \\"{MARK}\\""'),  # inside serialized JSON, JSON stays valid
+    # detect-secrets' format detectors, without any key word
+    ('x = "AKIAQWERTYUIOPAS1234"', f'x = "{MARK}"'),
+    ('x = "ghp_aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xY0014"', f'x = "{MARK}"'),
 ])
 def test_secret_is_redacted(before: str, after: str) -> None:
     assert redact(before) == after
@@ -32,6 +50,7 @@ def test_secret_is_redacted(before: str, after: str) -> None:
     "export API_KEY=${API_KEY}",
     "self.password = password",
     "token=token",
+    "password = get_password()",
     'access_token = resp.json()["access_token"]',
 ])
 def test_code_reference_is_kept(code: str) -> None:
@@ -42,3 +61,27 @@ def test_redact_obj_is_deep_and_replaces_values_under_secret_keys() -> None:
     data = {"client_secret": "abc", "nested": [{"msg": "Bearer abcdefghijklmnop"}], "n": 3, "t": ("password=x1",)}
     assert redact_obj(data) == {
         "client_secret": MARK, "nested": [{"msg": f"Bearer {MARK}"}], "n": 3, "t": (f"password={MARK}",)}
+
+
+def test_a_value_learned_from_a_file_is_redacted_away_from_its_key() -> None:
+    from migrator.redact import learn
+
+    learn("visma:\n  clientSecret: >-\n    Fo1dedS3cretValue\n")
+    assert redact("  4 |     Fo1dedS3cretValue") == f"  4 |     {MARK}"  # a context line without its key
+    assert redact("<td>Fo1dedS3cretValue</td>") == f"<td>{MARK}</td>"
+
+
+def test_environment_secrets_and_url_passwords_are_learned() -> None:
+    from migrator.redact import learn_environment
+
+    learn_environment({"VISMA_CLIENT_SECRET": "EnvS3cretValue9", "VISMA_TOKEN_URL": "https://u:UrlPassw0rd9@h/t", "PWD": "/work/x"}, [])
+    assert redact("error: received client_id=x EnvS3cretValue9") == f"error: received client_id=x {MARK}"
+    assert "UrlPassw0rd9" not in redact("connecting to h with UrlPassw0rd9")
+    assert redact("/work/x/file.py") == "/work/x/file.py"
+
+
+def test_a_url_under_a_secret_key_is_not_learned_as_a_secret() -> None:
+    from migrator.redact import learn
+
+    learn("token: https://connect.visma.com/connect/token\n")
+    assert redact("POST https://connect.visma.com/connect/token") == "POST https://connect.visma.com/connect/token"
