@@ -13,24 +13,28 @@ from migrator.background.options import background_options, background_settings
 from migrator.changed_lines import ChangedLinesError, changed_lines
 from migrator.cli_options import (
     EXIT_CLEAN,
-    EXIT_ERROR,
     EXIT_FINDINGS,
     common_options,
     execute,
+    fail,
     make_options,
+    output_options,
+    pop_output_choices,
 )
-from migrator.output import json_format, sarif, text
+from migrator.output import registry
+from migrator.output.paths import repository_root
 
-
-def _fail(message: str) -> None:
-    click.echo(f"vni-migrate: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+_fail = fail
 
 
 @click.command("scan")
 @common_options
 @background_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@output_options
+@click.option(
+    "--format", "--output-format", "fmt", type=click.Choice(registry.choices("findings")), default="text", show_default=True,
+    help="Output format: " + registry.formats_help("findings") + ".",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (text format).")
 @click.option(
@@ -65,6 +69,7 @@ def command(
       vni-migrate scan . --baseline .vni-baseline.json         # fail only on new ones
       vni-migrate scan . --only-changed origin/main            # only lines changed since main
     """
+    choices = pop_output_choices(common)
     if baseline_file is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline exclude each other")
     if baseline_file is not None and not baseline_file.is_file():
@@ -75,7 +80,7 @@ def command(
             changed = changed_lines(only_changed, paths[0])
         except ChangedLinesError as exc:
             _fail(str(exc))
-    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)))
+    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)), quiet=choices.quiet)
     notes: list[str] = []
     if changed is not None:
         before = len(result.findings)
@@ -94,18 +99,25 @@ def command(
         except baseline.BaselineError as exc:
             _fail(str(exc))
         notes.append(f"baseline {baseline_file}: {known} known findings not shown")
-    if fmt == "json":
-        rendered = json_format.render(result)
-    elif fmt == "sarif":
-        rendered = sarif.render(result)
-    else:
-        colour = output is None and sys.stdout.isatty()
-        rendered = text.render(result, colour=colour, show_suppressed=show_suppressed)
+    render_options = registry.RenderOptions(
+        colour=output is None and choices.use_colour(sys.stdout),
+        show_suppressed=show_suppressed,
+        statistics=choices.statistics,
+        show_explanations=choices.show_explanations,
+        quiet=choices.quiet,
+        verbose=choices.verbose,
+        root=repository_root(list(paths)) if fmt != "text" else None,
+    )
+    rendered = registry.render("findings", fmt, result, render_options)
     if output:
-        output.write_text(rendered, encoding="utf-8")
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror or exc}")
     else:
         click.echo(rendered, nl=False)
-    for note in notes:
-        click.echo(f"vni-migrate: {note}", err=True)
+    if not choices.quiet:
+        for note in notes:
+            click.echo(f"vni-migrate: {note}", err=True)
     active = [f for f in result.findings if not f.suppressed]
-    sys.exit(EXIT_FINDINGS if active or result.problems else EXIT_CLEAN)
+    choices.exit(EXIT_FINDINGS if active or result.problems else EXIT_CLEAN)
