@@ -160,3 +160,16 @@ def test_the_script_alone_exits_like_the_job(workspace: Path) -> None:
     assert never.returncode == 0
     bad = subprocess.run(["bash", str(script)], cwd=workspace, env={**env, "VNI_FAIL_ON": "sometimes"}, check=False, capture_output=True, text=True)
     assert bad.returncode == 2 and "VNI_FAIL_ON" in bad.stderr
+
+
+def test_the_action_sets_up_python_with_a_pip_cache_before_installing(workspace: Path) -> None:
+    """The runner's python3 may predate 3.11: with an install, setup-python runs first and caches pip."""
+    steps = ACTION["runs"]["steps"]
+    names = [s.get("name") for s in steps]
+    setup = steps[names.index("Set up Python")]
+    assert names.index("Set up Python") < names.index("Install vni-migrate")
+    assert setup["uses"].startswith("actions/setup-python@") and setup["with"]["cache"] == "pip"
+    assert "pyproject.toml" in setup["with"]["cache-dependency-path"]
+    assert float(ACTION["inputs"]["python-version"]["default"]) >= 3.11
+    job = run_action(workspace, install="")  # nothing to install: no setup-python step either
+    assert all(not u["uses"].startswith("actions/setup-python") for u in job.uploaded)
