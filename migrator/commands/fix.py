@@ -107,7 +107,7 @@ def command(
         quiet=choices.quiet,
         verbose=choices.verbose,
     )
-    click.echo(registry.render("findings", "text", result, options), nl=False, err=show_diff)
+    click.echo(registry.render("findings", "text", result, options), nl=False, err=show_diff, color=options.colour or None)
     if check or show_diff:
         choices.exit(EXIT_FINDINGS if result.changes or result.problems else EXIT_CLEAN)
     remaining = [f for f in result.findings if not f.suppressed and not f.extra.get("fixed")]

@@ -115,7 +115,7 @@ def command(
         except OSError as exc:
             fail(f"{output}: cannot write: {exc.strerror or exc}")
     else:
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=render_options.colour or None)  # click strips colour off a terminal
     if not choices.quiet:
         for note in notes:
             click.echo(f"vni-migrate: {note}", err=True)
