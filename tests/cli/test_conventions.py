@@ -242,3 +242,11 @@ def test_sarif_outside_git_is_relative_to_the_scanned_root(cli, tmp_path: Path) 
     log = json.loads(cli("scan", "--format", "sarif", str(repo / "one")).stdout)
     (result,) = log["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a.py"
+
+
+def test_rules_explain_prints_the_rationale_once(cli) -> None:
+    done = cli("rules", "explain", "vni032")
+    assert done.returncode == 0 and done.stdout.startswith("VNI032 (vni-auth): ")
+    assert done.stdout.count("Visma Connect") >= 1
+    missing = cli("rules", "explain", "VNI999")
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
