@@ -1,8 +1,9 @@
 """The one registry of output formats. Each format module registers its renderers with
 `@output_format(name, subject)`; every command takes its `--format` choices from `choices(subject)`.
 
-Subjects are what a renderer reads: "findings" (a scan or fix `RunResult`) and "audit" (a saved
-audit or scan document, for `vni-migrate report`).
+Subjects are what a renderer reads: "findings" (a scan or fix `RunResult`), "audit" (a saved
+audit or scan document, for `vni-migrate report`), "allowlist" (an allowlist `AuditResult`) and
+"config" (the effective configuration).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ FORMAT_MODULES = (
     "migrator.output.github",
     "migrator.output.gitlab",
     "migrator.output.audit_formats",
+    "migrator.output.allowlist_formats",
+    "migrator.output.config_formats",
 )
 
 

@@ -15,9 +15,9 @@ from migrator.output.summary import summary
 from migrator.runner import RunResult
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
-# A sentence ends at ". " before a capital letter or a backquote (URLs hold dots but no ". ").
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z`(])")
-HEADLINE_MAX = 160
+# The headline ends at the first sentence end (". " before a capital letter or a backquote: URLs
+# hold dots but no ". "), "; " or a parenthesised review note, whichever comes first.
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z`(])|(?<=;)\s+|\s+(?=\((?:review|not fixed automatically):)")
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, str]:
@@ -28,9 +28,9 @@ def sort_key(finding: Finding) -> tuple[str, int, int, str]:
 def split_message(message: str) -> tuple[str, str]:
     """(headline, explanation): the first sentence, and the rest that repeats across a rule's findings."""
     match = _SENTENCE_END.search(message)
-    if match is None or match.start() > HEADLINE_MAX * 2:
+    if match is None:
         return message, ""
-    return message[: match.start()].rstrip(), message[match.end() :].strip()
+    return message[: match.start()].rstrip().removesuffix(";"), message[match.end() :].strip()
 
 
 def finding_line(finding: Finding, colour: bool, headline_only: bool = True) -> str:

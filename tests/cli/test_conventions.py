@@ -182,8 +182,12 @@ def test_usage_errors_are_one_line(cli, legacy: Path, args: list[str]) -> None:
 def test_every_format_choice_comes_from_the_registry(cli) -> None:
     assert registry.choices("findings") == ["text", "json", "sarif", "github", "gitlab"]
     assert set(registry.choices("audit")) == {"markdown", "json", "sarif"}
+    assert registry.choices("allowlist") == registry.choices("config") == ["text", "json"]
     for name in registry.choices("findings"):
         assert name in cli("scan", "--help").stdout
+    for command, subject in ((["report", "render"], "audit"), (["allowlist"], "allowlist"), (["config"], "config")):
+        helptext = " ".join(cli(*command, "--help").stdout.split())
+        assert "[" + "|".join(registry.choices(subject)) + "]" in helptext, (command, helptext)
 
 
 def test_github_annotations(cli, legacy: Path) -> None:
