@@ -97,3 +97,32 @@ def test_fix_suppressions_removes_unused_ones(cli, tmp_path: Path) -> None:
     done = cli("fix", "--fix-suppressions", str(target))
     assert target.read_text() == f'X = 1\nY = 2\nURL = "{OLD}"  # vni-migrate: ignore[VNI001] kept\n', done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.integers(min_value=2, max_value=6),
+    comment_line=st.integers(min_value=0, max_value=5),
+    wrapper=st.sampled_from(["URL = ({body})", "call({body})", "x = [{body}]", "d = {{'k': {body}}}", "f(a, {body}, b=1)"]),
+    indent=st.sampled_from(["", "    "]),
+)
+def test_a_trailing_suppression_on_any_line_of_a_multi_line_statement(pieces: int, comment_line: int, wrapper: str, indent: str) -> None:
+    """Property: wherever the trailing comment sits in the statement, it suppresses the statement's
+    finding, is not reported unused, and does not reach the next statement."""
+    parts = ['"https://integration.visma.net/API/controller/api"'] + [f'"/v{i}"' for i in range(1, pieces)]
+    body = ("\n" + indent + "    ").join(parts)
+    statement = wrapper.format(body=body)
+    lines = statement.split("\n")
+    where = min(comment_line, len(lines) - 1)
+    lines[where] += "  # vni-migrate: ignore[VNI001]"
+    prefix = "def g():\n" if indent else ""
+    code = prefix + "\n".join(indent + line for line in lines) + "\n" + indent + f'NEXT = "{OLD}"\n'
+    found = findings(code)
+    last = len(prefix.splitlines()) + len(lines) + 1
+    assert [(f.rule, f.suppressed) for f in found if f.line < last] in ([("VNI001", True)], [("VNI002", True)]), code
+    assert not any(f.rule == "VNI900" for f in found), code
+    assert [(f.line, f.suppressed) for f in found if f.line == last] == [(last, False)], code
