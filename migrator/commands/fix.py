@@ -6,7 +6,6 @@ files could not be processed), 2 for usage and configuration errors; `--exit-zer
 
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,21 +25,7 @@ from migrator.cli_options import (
     pop_output_choices,
 )
 from migrator.output import registry
-from migrator.output.redaction import redact_text
-from migrator.runner import RunResult
-
-
-def unified_diff(result: RunResult) -> str:
-    chunks: list[str] = []
-    for path in sorted(result.changes):
-        old, new = result.changes[path]
-        chunks.extend(
-            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 "/dev/null" if path in result.created else f"a/{path}", f"b/{path}")
-        )
-        if chunks and not chunks[-1].endswith(("\n", "\r")):
-            chunks.append("\n\\ No newline at end of file\n")
-    return "".join(chunks)
+from migrator.output.diff import unified_diff
 
 
 @click.command("fix")
@@ -96,7 +81,7 @@ def command(
         if known and not choices.quiet:
             click.echo(f"vni-migrate: baseline {baseline_file}: {len(known)} known findings left alone", err=True)
     if show_diff:
-        click.echo(redact_text(unified_diff(result)), nl=False)
+        click.echo(unified_diff(result), nl=False)
     stream = sys.stderr if show_diff else sys.stdout
     options = registry.RenderOptions(
         colour=choices.use_colour(stream),

@@ -22,6 +22,7 @@ from migrator.cli_options import (
     pop_output_choices,
 )
 from migrator.output import registry
+from migrator.output.diff import unified_diff
 from migrator.output.paths import repository_root
 
 _fail = fail
@@ -49,6 +50,8 @@ _fail = fail
     help="Record the current findings in FILE and exit 0.",
 )
 @click.option("--only-changed", metavar="REV", help="Report only findings on lines changed since the git revision REV.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Also print the unified diff `vni-migrate fix` would apply (after the report; with --output, alone).")
 def command(
     paths: tuple[Path, ...],
     fmt: str,
@@ -57,6 +60,7 @@ def command(
     baseline_file: Path | None,
     write_baseline: Path | None,
     only_changed: str | None,
+    show_diff: bool,
     **common: Any,
 ) -> None:
     """List every place that still talks to the old VNI gateway.
@@ -116,6 +120,8 @@ def command(
             fail(f"{output}: cannot write: {exc.strerror or exc}")
     else:
         click.echo(rendered, nl=False, color=render_options.colour or None)  # click strips colour off a terminal
+    if show_diff:
+        click.echo(unified_diff(result), nl=False)
     if not choices.quiet:
         for note in notes:
             click.echo(f"vni-migrate: {note}", err=True)

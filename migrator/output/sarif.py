@@ -121,7 +121,11 @@ def sarif_log(
 
 
 def to_data(result: RunResult, root: Path | None = None) -> dict[str, Any]:
-    return sarif_log([f.to_json() for f in result.findings], result.rules, [str(p) for p in result.problems], root=root)
+    data = sarif_log([f.to_json() for f in result.findings], result.rules, [str(p) for p in result.problems], root=root)
+    # what `vni-migrate fix` would do for the findings reported here (a CI gate reads it: one scan)
+    pending = [f for f in result.findings if not f.suppressed and f.extra.get("fixed")]
+    data["runs"][0]["properties"] = {"fixesPending": len(pending), "filesChanged": len(result.changes)}
+    return data
 
 
 @output_format("sarif", "findings", "SARIF 2.1.0 for GitHub code scanning")
