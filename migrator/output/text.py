@@ -16,8 +16,8 @@ from migrator.runner import RunResult
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 # The headline ends at the first sentence end (". " before a capital letter or a backquote: URLs
-# hold dots but no ". "), "; " or a parenthesised review note, whichever comes first.
-_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z`(])|(?<=;)\s+|\s+(?=\((?:review|not fixed automatically):)")
+# hold dots but no ". ") or a parenthesised review note, whichever comes first.
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z`(])|\s+(?=\((?:review|not fixed automatically):)")
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, str]:
@@ -30,7 +30,7 @@ def split_message(message: str) -> tuple[str, str]:
     match = _SENTENCE_END.search(message)
     if match is None:
         return message, ""
-    return message[: match.start()].rstrip().removesuffix(";"), message[match.end() :].strip()
+    return message[: match.start()].rstrip(), message[match.end() :].strip()
 
 
 def finding_line(finding: Finding, colour: bool, headline_only: bool = True) -> str:
