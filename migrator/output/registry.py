@@ -76,10 +76,18 @@ def _load() -> None:
         _loaded = True
 
 
-def choices(subject: str) -> list[str]:
-    """The format names for `subject`, in registration order (the first is the default)."""
+def _ordered(subject: str) -> list[OutputFormat]:
+    """The formats of `subject` in FORMAT_MODULES order (whoever imported a module first), then in
+    the order each module registers them."""
     _load()
-    return [fmt.name for (subj, _), fmt in _FORMATS.items() if subj == subject]
+    formats = [fmt for (subj, _), fmt in _FORMATS.items() if subj == subject]
+    rank = {module: i for i, module in enumerate(FORMAT_MODULES)}
+    return sorted(formats, key=lambda fmt: rank.get(fmt.render.__module__, len(rank)))
+
+
+def choices(subject: str) -> list[str]:
+    """The format names for `subject` (the first is the default)."""
+    return [fmt.name for fmt in _ordered(subject)]
 
 
 def get(subject: str, name: str) -> OutputFormat:
@@ -98,5 +106,4 @@ def render(subject: str, name: str, value: Any, options: RenderOptions | None = 
 
 def formats_help(subject: str) -> str:
     """One line per format for a command's --help."""
-    _load()
-    return "; ".join(f"{fmt.name}: {fmt.help}" for (subj, _), fmt in _FORMATS.items() if subj == subject)
+    return "; ".join(f"{fmt.name}: {fmt.help}" for fmt in _ordered(subject))
