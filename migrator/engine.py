@@ -20,7 +20,12 @@ from migrator.findings import FileProblem, Finding, FixSafety, Severity
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule
-from migrator.suppression import apply_per_file_ignores, apply_suppressions, find_suppressions, suppression_findings
+from migrator.suppression import (
+    apply_per_file_ignores,
+    apply_suppressions,
+    find_suppressions,
+    suppression_findings,
+)
 
 UNUSED_SUPPRESSION = "VNI900"  # kept for importers; the check lives in suppression.py
 # Larger candidates are reported, not analysed: the URL analysis grows faster than linearly with

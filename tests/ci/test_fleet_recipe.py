@@ -19,7 +19,7 @@ RECIPE = ROOT / "docs" / "fleet.md"
 
 
 def _blocks() -> list[dict]:
-    return [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", RECIPE.read_text(encoding="utf-8"), re.S)]
+    return [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", RECIPE.read_text(encoding="utf-8"), re.DOTALL)]
 
 
 def _github_commands() -> tuple[str, str]:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 def readme_commands() -> tuple[str, str]:
     """The two command lines of the README's first ```sh block (comments dropped)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    block = re.search(r"```sh\n(.*?)```", text, re.DOTALL)
     assert block, "the README has no ```sh block"
     lines = [line for line in block.group(1).splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert len(lines) == 2, lines
@@ -88,5 +88,5 @@ def test_readme_commands_work_in_a_fresh_virtual_environment(tmp_path: Path) -> 
     tests = _shell(second, root, PYTEST_ADDOPTS="--collect-only -q")
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     # `-q` twice prints one `path: count` line per test module
-    per_module = [int(n) for n in re.findall(r"^tests/\S+\.py: (\d+)$", tests.stdout, re.M)]
+    per_module = [int(n) for n in re.findall(r"^tests/\S+\.py: (\d+)$", tests.stdout, re.MULTILINE)]
     assert len(per_module) > 40 and sum(per_module) > 500, tests.stdout[-2000:]

@@ -228,9 +228,8 @@ def test_sarif_from_a_subfolder_is_relative_to_the_repository_root(cli, tmp_path
 
 def test_sarif_rule_descriptions_are_complete(cli, legacy: Path) -> None:
     from migrator.codemods import KINDS
-    from migrator.rulefile import load_rules
-
     from migrator.output.redaction import redact_text
+    from migrator.rulefile import load_rules
 
     # every output is redacted, descriptions too: compare with the redacted rationale
     rationale = {r.id: " ".join(redact_text(r.rationale).split()) for r in load_rules((), KINDS)}
