@@ -20,8 +20,13 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from migrator.findings import Edit, Finding
+
+if TYPE_CHECKING:
+    from migrator.python.context import PythonContext
+    from migrator.rulefile import Rule
 
 MARKER_RE = re.compile(r"#\s*vni-migrate:\s*ignore\[([A-Za-z0-9_,\s]+)\]\s*(.*)$")
 _SKIPPED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER)
@@ -147,7 +152,9 @@ def _builtin_rule_ids() -> frozenset[str]:
 _BUILTIN: frozenset[str] | None = None
 
 
-def suppression_findings(ctx, rules, suppressions: list[Suppression], settings: dict[str, object]) -> list[Finding]:  # type: ignore[no-untyped-def]
+def suppression_findings(
+    ctx: PythonContext, rules: list[Rule], suppressions: list[Suppression], settings: dict[str, object]
+) -> list[Finding]:
     """VNI900 findings for one Python file: suppressions that suppress nothing, and ids that name no rule.
 
     Only ids of rules that run on the file itself are judged unused: rules checked across the

@@ -191,3 +191,14 @@ def test_example_report_fits_the_viewport_and_explains_itself(browser, example_r
         page.set_viewport_size({"width": 1400, "height": 1600})
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 10_000
+
+
+def test_example_report_prints_on_a4_without_overflow(browser, example_report: Path) -> None:
+    """Print layout: at A4 width (794 CSS px) nothing in the findings table leaves the page."""
+    page, problems, _ = open_page(browser, example_report, viewport={"width": 794, "height": 1123})
+    page.emulate_media(media="print")
+    worst, viewport, what = page.evaluate(WIDEST_IN_FINDINGS)
+    assert worst <= viewport + 0.5, f"{what} reaches {worst}px on a {viewport}px page"
+    assert page.locator(".toolbar").first.is_hidden()  # filters are screen-only
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF" and problems == []
