@@ -22,7 +22,7 @@ from migrator.report.manual_steps import SENDER_IPS
 from migrator.report.support import support_text, transactions
 from migrator.report.templates_dir import environment
 
-FIX_LABELS = {"safe": "fixed automatically", "review": "needs review", "manual": "manual"}
+FIX_LABELS = {"safe": "automatic fix", "review": "fix to review", "manual": "manual"}  # a dry run: nothing is fixed yet
 OPEN_QUESTIONS = (
     "Whether api.finance.visma.net still accepts the legacy /API/controller/api/ prefix.",
     "The exact status code and body of the 4-minute (240 s) cut.",

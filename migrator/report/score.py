@@ -4,8 +4,8 @@ The score starts at 100 and loses points for every open item, then stops at 0:
 
 | open item | points |
 |---|---|
-| error finding: manual / needs review / fixed automatically | 10 / 5 / 2 |
-| warning finding: manual / needs review / fixed automatically | 4 / 2 / 1 |
+| error finding: manual / fix to review / automatic fix | 10 / 5 / 2 |
+| warning finding: manual / fix to review / automatic fix | 4 / 2 / 1 |
 | info finding | 0 |
 | allowlist layer that BLOCKS, lets only some sender IPs through (PARTIAL) or sees only a proxy IP | 15 |
 | allowlist layer the tool could not decide (UNKNOWN) | 5 |
