@@ -26,6 +26,8 @@ def summary_text(document: dict[str, object]) -> str:
         f"{by_fix.get('safe', 0)} would be fixed by `vni-migrate fix`, {by_fix.get('review', 0)} need review, "
         f"{by_fix.get('manual', 0)} manual (nothing was written)"),
     ]
+    if score.get("sites"):
+        lines.append(f"  {score['sites']} open VNI sites; the automatic fixes resolve {score.get('fixable_share', 0)} % of their weight")
     for reason in score.get("unknowns", [])[:5]:
         lines.append(f"  unknown: {reason}")
     for name, check in (doc.get("checks") or {}).items():  # type: ignore[union-attr]

@@ -14,6 +14,10 @@ The score starts at 100 and loses points for every open item, then stops at 0:
 | file that could not be checked (unreadable, unparsable, too large), allowlist file that could not be parsed, endpoint that could not be measured | 5 each, at most 30 |
 | a check that was asked for but failed | 10 |
 
+How close: `sites` counts the open VNI sites (unsuppressed findings) and `fixable_share` is the
+share of their points that `vni-migrate fix --unsafe-fixes` resolves on its own (0-100 %); the rest
+is manual work, allowlist layers and slow endpoints.
+
 Unknown is never ready: while anything could not be checked, the score stays below 90 (at most
 "work left") and `unknowns` lists why, however few the findings.
 
@@ -54,6 +58,8 @@ class Score:
     penalties: dict[str, int]  # what the points were lost for
     checked: dict[str, bool]  # scan / allowlist / probe
     unknowns: list[str] = field(default_factory=list)  # what could not be checked, one reason each
+    sites: int = 0  # open VNI sites (unsuppressed findings)
+    fixable_share: int = 100  # % of the findings' points the automatic fixes resolve
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,13 +143,17 @@ def compute(
         elif seconds >= NEAR_CUT_SECONDS:
             penalties["endpoints"] += ENDPOINT_NEAR_POINTS
     unknowns, penalties["unknown"] = unknown_items(allowlist, probe, problems, checks)
+    open_findings = [f for f in findings if not f.get("suppressed")]
+    resolved = penalties["findings"] - penalties["findings_after_fixes"]
+    share = round(100 * resolved / penalties["findings"]) if penalties["findings"] else 100
     other = penalties["allowlist"] + penalties["endpoints"] + penalties["unknown"]
     value = max(0, 100 - penalties["findings"] - other)
     after = max(0, 100 - penalties["findings_after_fixes"] - other)
     if unknowns:
         value, after = min(value, UNKNOWN_CEILING), min(after, UNKNOWN_CEILING)
     checked = {"scan": True, "allowlist": allowlist is not None, "probe": probe is not None}
-    return Score(value=value, after_fixes=after, grade=grade(value), penalties=penalties, checked=checked, unknowns=unknowns)
+    return Score(value=value, after_fixes=after, grade=grade(value), penalties=penalties, checked=checked, unknowns=unknowns,
+                 sites=len(open_findings), fixable_share=share)
 
 
 DEFINITION = (__doc__ or "").strip()

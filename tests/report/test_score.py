@@ -55,3 +55,12 @@ def test_files_not_checked_and_failed_checks_lower_the_score_and_say_why() -> No
 def test_unknowns_cap_the_score_below_ready_even_when_points_are_few() -> None:
     result = score.compute([], {"layers": [{"verdict": "UNKNOWN", "path": "k8s/ingress.yaml", "line": 4}]}, None)
     assert result.value == 89 and result.grade == "work left" and "k8s/ingress.yaml:4" in result.unknowns[0]
+
+
+def test_how_close_counts_sites_and_the_share_the_fixes_resolve() -> None:
+    findings = [finding("error", "manual", False), finding("error", "safe"), finding("error", "review"),
+                finding("warning", "safe"), finding("error", "manual", False, suppressed=True)]
+    result = score.compute(findings, None, None)
+    assert result.sites == 4
+    assert result.fixable_share == round(100 * (2 + 5 + 1) / (10 + 2 + 5 + 1))
+    assert score.compute([], None, None).fixable_share == 100
