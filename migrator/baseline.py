@@ -105,3 +105,29 @@ def new_findings(findings: list[Finding], path: Path) -> tuple[list[Finding], in
     order = {id(f): i for i, f in enumerate(findings)}
     kept.sort(key=lambda f: order[id(f)])
     return kept, known
+
+
+def settings_entry(path: Path) -> dict[str, Any]:
+    """The baseline as plain run settings (`settings["baseline"]`), so `fix --baseline` leaves the
+    known findings alone in every worker: {"folder": ..., "counts": {fingerprint: count}}."""
+    return {"folder": str(path.resolve().parent), "counts": dict(read(path))}
+
+
+def mark_known(findings: list[Finding], entry: dict[str, Any]) -> int:
+    """Suppress the findings `entry` (see `settings_entry`) accounts for, with `extra["baseline"]`.
+
+    The counts are copied per call: one analysis of one file consumes them, so a second analysis
+    (the fix's verification pass) sees the same baseline."""
+    allowed: Counter[str] = Counter(entry.get("counts") or {})
+    folder = Path(entry["folder"])
+    known = 0
+    for finding in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
+        if finding.suppressed:
+            continue
+        key = fingerprint(finding, folder)
+        if allowed[key] > 0:
+            allowed[key] -= 1
+            finding.suppressed = True
+            finding.extra["baseline"] = True
+            known += 1
+    return known

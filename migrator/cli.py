@@ -49,11 +49,31 @@ def cli(ctx: click.Context) -> None:
     ctx.call_on_close(install_streams())  # every byte on stdout/stderr is redacted (also under CliRunner)
 
 
+def usage_line(exc: click.ClickException) -> str:
+    """A click error as one line: `vni-migrate scan: error: No such option: --fromat (did you mean --format?)`
+    (click's own output is the usage text, a blank line and the error, over four lines)."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if isinstance(ctx, click.Context) and ctx.command_path else "vni-migrate"
+    message = " ".join(exc.format_message().split())
+    hint = f" (`{where} --help` lists the options)" if isinstance(exc, click.UsageError) else ""
+    return f"{where}: error: {message}{hint}"
+
+
 def main() -> None:
-    """Console-script entry point. Click's usage errors exit 2; uncaught errors are reported as 2 too."""
+    """Console-script entry point. Usage errors are one line and exit 2; uncaught errors are reported as 2 too."""
     install_streams()  # before anything can print: usage and internal errors are redacted too
     try:
-        cli.main(prog_name="vni-migrate", standalone_mode=True)
+        code = cli.main(prog_name="vni-migrate", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.ClickException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `vni-migrate`: the help is the answer
+            click.echo(exc.format_message(), err=True)
+            sys.exit(EXIT_ERROR)
+        click.echo(usage_line(exc), err=True)
+        sys.exit(exc.exit_code if exc.exit_code else EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("vni-migrate: aborted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("vni-migrate: interrupted", err=True)
         sys.exit(130)

@@ -13,6 +13,10 @@ rules = ["ci/vni-rules"]             # extra rule folders, relative to this file
 background = ["v1/generalLedgerTransactions"]   # endpoints known to need the background API
 listener-url = "https://hooks.example.com/visma"  # the webhook listener (allowlist check)
 unsafe-fixes = false                 # true: `fix` also applies review fixes
+
+[tool.vni-migrate.per-file-ignores]  # rules switched off for some files (globs relative to this file)
+"tests/fixtures/*" = ["VNI001"]
+"legacy_*.py" = ["VNI0"]             # a glob without / also matches the file name anywhere
 ```
 
 A broken table is a configuration error (`ConfigError`, exit code 2) naming the file and line.
@@ -39,6 +43,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "background": ("list", []),
     "listener-url": ("str", None),
     "unsafe-fixes": ("bool", False),
+    "per-file-ignores": ("per-file", {}),
 }
 DEFAULT_SOURCE = "default"
 
@@ -86,7 +91,9 @@ def find_config_file(paths: list[Path]) -> Path | None:
             except OSError:
                 continue
             # cheap test first; the full parse happens in read_config_file
-            if re.search(rb"^\s*\[\s*tool\s*\.\s*[\"']?vni-migrate[\"']?\s*[\].]", head, re.MULTILINE):
+            # loose on purpose: a malformed header (`[tool.vni-migrate` without its bracket) must
+            # reach the parser and fail with its line, not be passed over as "no table"
+            if re.search(rb"^\s*\[+\s*[\"']?tool[\"']?\s*\.\s*[\"']?vni[-_]migrate", head, re.MULTILINE):
                 return candidate
     return None
 
@@ -100,6 +107,27 @@ def _line_of(text: str, key: str) -> int | None:
             in_table = re.match(r"\[\s*tool\s*\.\s*[\"']?vni-migrate[\"']?\s*\]", stripped) is not None
             continue
         if in_table and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+            return number
+    return None
+
+
+def _toml_error(path: Path, exc: Exception) -> str:
+    """One line: file, line, and tomllib's reason without its own position suffix."""
+    message = str(exc)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if match is None:
+        match_end = re.search(r"\s*\(at end of document\)$", message)
+        line = len(path.read_text(encoding="utf-8", errors="replace").splitlines()) if match_end else None
+        reason = message[: match_end.start()] if match_end else message
+        return f"{path}:{line}: invalid TOML: {reason}" if line else f"{path}: invalid TOML: {reason}"
+    return f"{path}:{match.group(1)}:{match.group(2)}: invalid TOML: {message[: match.start()]}"
+
+
+def _table_line(text: str, sub: str | None = None, spelling: str = TABLE) -> int | None:
+    """The line of the [tool.vni-migrate] (or [tool.vni-migrate.SUB]) header."""
+    name = re.escape(spelling) + (r"\s*\.\s*[\"']?" + re.escape(sub) if sub else "")
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*\[\s*tool\s*\.\s*[\"']?{name}[\"']?\s*\]", line):
             return number
     return None
 
@@ -137,6 +165,23 @@ def _check(path: Path, text: str, key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise fail("true or false")
         return value
+    if shape == "per-file":
+        line = _table_line(text, "per-file-ignores") or line
+        where = f"{path}:{line}" if line else str(path)
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: [tool.{TABLE}] per-file-ignores must be a table of glob = [rule ids]")
+        entries: dict[str, list[str]] = {}
+        for glob, ids in value.items():
+            if isinstance(ids, str):
+                ids = [ids]
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r} must be a list of rule ids")
+            flat = [v.strip() for item in ids for v in item.split(",") if v.strip()]
+            for rule_id in flat:
+                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rule_id):
+                    raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r}: {rule_id!r} is not a rule id or prefix")
+            entries[glob] = flat
+        return entries
     raise AssertionError(shape)  # pragma: no cover
 
 
@@ -149,10 +194,13 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get(TABLE, {})
+        raise ConfigError(_toml_error(path, exc)) from None
+    tool = data.get("tool", {})
+    table = tool.get(TABLE, {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
+        raise ConfigError(f"{path}:{_table_line(text) or 1}: [tool.{TABLE}] must be a table")
+    if isinstance(tool, dict) and "vni_migrate" in tool and TABLE not in tool:
+        raise ConfigError(f"{path}:{_table_line(text, spelling='vni_migrate') or 1}: [tool.vni_migrate] is spelled [tool.{TABLE}]")
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in KEYS:
@@ -179,14 +227,16 @@ def resolve(
     paths: list[Path], overrides: dict[str, Any] | None = None, config_file: Path | None = None, isolated: bool = False
 ) -> Config:
     """The effective `Config` (see `load_config`)."""
-    values = {key: (list(default) if isinstance(default, list) else default) for key, (_, default) in KEYS.items()}
+    values = {key: (type(default)(default) if isinstance(default, (list, dict)) else default) for key, (_, default) in KEYS.items()}
     sources = dict.fromkeys(KEYS, DEFAULT_SOURCE)
     file = None if isolated else (config_file or find_config_file(paths))
     if file is not None:
         text = file.read_text(encoding="utf-8", errors="replace") if file.is_file() else ""
         for key, value in read_config_file(file).items():
             values[key] = value
-            line = _line_of(text, key)
+            if key == "per-file-ignores":  # globs are relative to the configuration file's folder
+                values[key] = {"folder": str(file.resolve().parent), "globs": value}
+            line = _line_of(text, key) or (_table_line(text, key) if key == "per-file-ignores" else None)
             sources[key] = f"{file}:{line}" if line else str(file)
     for key, (value, flag) in (overrides or {}).items():
         values[key] = value
@@ -204,4 +254,9 @@ def apply_to_options(values: dict[str, Any], options: RunOptions) -> RunOptions:
     options.unsafe_fixes = bool(values["unsafe-fixes"])
     if values["background"]:
         options.settings["background"] = list(values["background"])
+    per_file = values.get("per-file-ignores") or {}
+    if per_file:
+        options.settings["per_file_ignores"] = [
+            [per_file["folder"], glob, list(ids)] for glob, ids in per_file["globs"].items()
+        ]
     return options

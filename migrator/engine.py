@@ -20,9 +20,14 @@ from migrator.findings import FileProblem, Finding, FixSafety, Severity
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule, RulePatternError
-from migrator.suppression import apply_suppressions, find_suppressions
+from migrator.suppression import (
+    apply_per_file_ignores,
+    apply_suppressions,
+    find_suppressions,
+    suppression_findings,
+)
 
-UNUSED_SUPPRESSION = "VNI900"
+UNUSED_SUPPRESSION = "VNI900"  # kept for importers; the check lives in suppression.py
 # Larger candidates are reported, not analysed: the URL analysis grows faster than linearly with
 # the number of URLs in one file, and a multi-megabyte generated module must not stall a CI run.
 MAX_ANALYSED_BYTES = 2_000_000
@@ -58,21 +63,8 @@ def python_findings(
         findings.extend(kind.findings(ctx, rule))
     suppressions = find_suppressions(text, tree)
     apply_suppressions(findings, suppressions)
-    unused_rule = next((r for r in rules if r.id == UNUSED_SUPPRESSION), None)
-    if unused_rule is not None:
-        active = {r.id for r in rules}
-        for sup in suppressions:
-            unused = [r for r in sup.rules if r not in sup.used and (r in active or not r.startswith("VNI"))]
-            if unused:
-                start = ctx.index.offset(sup.line, 0) + sup.column - 1
-                end = ctx.index.offset(sup.line, 0) + sup.end_column - 1
-                findings.append(
-                    ctx.finding(
-                        unused_rule,
-                        (start, end),
-                        f"Unused suppression: nothing here is reported for {', '.join(unused)}",
-                    )
-                )
+    findings.extend(suppression_findings(ctx, rules, suppressions, settings or {}))
+    apply_per_file_ignores(findings, settings or {})
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
     return findings, tree
 

@@ -28,6 +28,7 @@ from migrator.findings import FileProblem, Finding
 from migrator.prefilter import is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules
+from migrator.suppression import apply_per_file_ignores
 
 POOL_THRESHOLD = 48  # candidate files; below this a pool costs more than it saves
 PREFILTER_POOL_THRESHOLD = 4000  # files to screen; reading and screening is cheap per file
@@ -137,7 +138,10 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Scan (and with options.write, fix) every candidate file under `paths`."""
-    rules = enabled_rules(options)
+    every_rule = load_rules(options.rule_dirs, KINDS)
+    rules = select_rules(every_rule, options.select, options.ignore)
+    # suppressions naming an id no rule has are reported (VNI900); deselected rules are not unknown
+    options.settings.setdefault("known_rules", sorted(r.id for r in every_rule))
     result = RunResult(rules=rules)
     discovery = Discovery(excludes=options.exclude, suffixes=PYTHON_SUFFIXES + PROJECT_SUFFIXES, names=PROJECT_NAMES)
     every_file = list(discovery.files(paths))
@@ -190,6 +194,7 @@ def run(
         list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings, screened=True
     )
     extra = run_project_checks(context)
+    apply_per_file_ignores(extra, options.settings)
     result.problems.extend(context.problems)
     if extra:
         file_results.extend(merge(context, extra, options.unsafe_fixes, file_rules, options.settings))

@@ -1,8 +1,8 @@
 """Findings at character spans of non-Python files (configuration files, other languages).
 
-Suppression works as in Python, with the file's own comment syntax: a line holding
-`vni-migrate: ignore[VNI050]` (after `#`, `//`, `;`, `<!--`...) suppresses the named rules on
-that line and the next one.
+Suppression works as in Python, with the file's own comment syntax: `vni-migrate: ignore[VNI050]`
+(after `#`, `//`, `;`, `<!--`...) after code on a line suppresses the named rules on that line
+only; on a line of its own it suppresses them on the next line.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from migrator.rulefile import Rule
 from migrator.span_finding import span_finding
 
 _MARKER = re.compile(r"vni-migrate:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
+_COMMENT_OPENERS = re.compile(r"(#|//|/\*|<!--|;|--|'|\bREM\b|\*)")
 
 
 class SpanText:
@@ -30,7 +31,10 @@ class SpanText:
             for match in _MARKER.finditer(text):
                 line, _ = self.index.position(match.start())
                 rules = {r.strip().upper() for r in match.group(1).split(",") if r.strip()}
-                for covered in (line, line + 1):
+                line_start = text.rfind("\n", 0, match.start()) + 1
+                before = text[line_start : match.start()]
+                own_line = _COMMENT_OPENERS.sub("", before).strip() == ""
+                for covered in ((line, line + 1) if own_line else (line,)):
                     self._marks.setdefault(covered, set()).update(rules)
 
     def finding(

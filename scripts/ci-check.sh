@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The CI check behind action.yml (and usable from any CI): scan to SARIF, then gate on pending fixes.
+# The CI check behind action.yml (and usable from any CI): one scan to SARIF (with the diff of the
+# pending fixes in the log), then gate on pending fixes.
 #
 # Environment (all optional):
 #   VNI_PATHS            paths to check, space separated (default: .)
@@ -30,18 +31,17 @@ filters=()
 [ -n "${VNI_BASELINE:-}" ] && filters+=(--baseline "$VNI_BASELINE")
 [ -n "${VNI_ONLY_CHANGED:-}" ] && filters+=(--only-changed "$VNI_ONLY_CHANGED")
 
-"${tool[@]}" scan --format sarif --output "$sarif" "${filters[@]}" "${extra[@]}" "${paths[@]}"
+# One run: the SARIF report, and the diff of what `vni-migrate fix` would change in the log (--diff
+# writes nothing). The SARIF run's properties.fixesPending counts the fixes of the findings that
+# count (after --baseline / --only-changed), so no second scan is needed for the gate.
+"${tool[@]}" scan --format sarif --output "$sarif" --diff "${filters[@]}" "${extra[@]}" "${paths[@]}"
 scan_rc=$?
-# The log shows what `vni-migrate fix` would change; --diff writes nothing.
-"${tool[@]}" fix --diff "${extra[@]}" "${paths[@]}"
-fix_rc=$?
-if [ "${#filters[@]}" -gt 0 ] && [ "$fix_rc" = 1 ] && [ "$scan_rc" -lt 2 ]; then
-  # With a baseline or --only-changed, only fixes of the findings that count are pending.
-  json="$(mktemp)"
-  "${tool[@]}" scan --format json --output "$json" "${filters[@]}" "${extra[@]}" "${paths[@]}" 2>/dev/null
-  new_fixable=$(python3 -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1]))["findings"] if f["fixable"] and not f["suppressed"]))' "$json" 2>/dev/null || echo 1)
-  rm -f "$json"
-  [ "$new_fixable" = 0 ] && fix_rc=0
+fix_rc=0
+if [ "$scan_rc" -ge 2 ]; then
+  fix_rc=$scan_rc
+elif [ -f "$sarif" ]; then
+  pending_count=$(python3 -c 'import json,sys; run=json.load(open(sys.argv[1]))["runs"][0]; print(run.get("properties", {}).get("fixesPending", 0) + len(run["invocations"][0]["toolExecutionNotifications"]))' "$sarif" 2>/dev/null || echo 1)
+  [ "$pending_count" != 0 ] && fix_rc=1
 fi
 
 findings=0

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from migrator.allowlist import apply_fixes, audit, failing
-from migrator.allowlist.report import render_json, render_text
+from migrator.output import registry
 
 
 def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -29,7 +29,7 @@ def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 @click.command("allowlist")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(registry.choices("allowlist")), default="text", show_default=True)
 @click.option("--listener-url", metavar="URL", help="The webhook listener, e.g. https://hooks.example.com/webhooks/visma; "
               "default: the webhook route found in the code.")
 @click.option("--fix", is_flag=True, help="Add the missing sender IPs where a safe edit exists.")
@@ -50,7 +50,7 @@ def command(paths: tuple[Path, ...], output_format: str, listener_url: str | Non
             write_atomic(path, text, result.encodings.get(path.resolve(), "utf-8"))
             click.echo(f"fixed {path}", err=True)
         result = audit(list(paths), listener_url)  # report what is left after the fix
-    click.echo(render_json(result) if output_format == "json" else render_text(result), nl=False)
+    click.echo(registry.render("allowlist", output_format, result), nl=False)
     if result.problems:
         for problem in result.problems:
             click.echo(f"vni-migrate allowlist: {problem}", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from migrator.output.redaction import write_output
+from migrator.output.progress import Progress
 from migrator.redact import redact
 from migrator.report import collect, html, model
 
@@ -23,9 +24,13 @@ def summary_text(document: dict[str, object]) -> str:
         (f"{doc['project']}: readiness {score['value']}/100 ({score['grade']}), "
         f"{score['after_fixes']}/100 after `vni-migrate fix --unsafe-fixes`"),
         (f"  findings: {sev.get('error', 0)} errors, {sev.get('warning', 0)} warnings, {sev.get('info', 0)} info; "
-        f"{by_fix.get('safe', 0)} fixed automatically, {by_fix.get('review', 0)} need review, "
-        f"{by_fix.get('manual', 0)} manual"),
+        f"{by_fix.get('safe', 0)} would be fixed by `vni-migrate fix`, {by_fix.get('review', 0)} need review, "
+        f"{by_fix.get('manual', 0)} manual (nothing was written)"),
     ]
+    if score.get("sites"):
+        lines.append(f"  {score['sites']} open VNI sites; the automatic fixes resolve {score.get('fixable_share', 0)} % of their weight")
+    for reason in score.get("unknowns", [])[:5]:
+        lines.append(f"  unknown: {reason}")
     for name, check in (doc.get("checks") or {}).items():  # type: ignore[union-attr]
         if check.get("status") != "ran":
             lines.append(f"  {name}: {check['status']}" + (f" ({check['detail']})" if check.get("detail") else ""))
@@ -59,13 +64,17 @@ def command(
     if sandbox and base_url:
         raise click.UsageError("--sandbox and --base-url exclude each other")
     target = collect.ProbeTarget(sandbox=sandbox, base_url=base_url) if (sandbox or base_url) else None
+    progress = Progress()
     try:
-        document = collect.collect(path, project=project, listener_url=listener_url, probe_target=target)
+        document = collect.collect(path, project=project, listener_url=listener_url, probe_target=target,
+                                   phase=progress.phase)
     except NotImplementedError as exc:
         click.echo(f"vni-migrate: {path}: scan engine not available: {exc}", err=True)
         sys.exit(2)
-    for out, text in ((json_path, model.dumps(document) if json_path else ""),
-                      (html_path, html.render_audit(document) if html_path else "")):
+    with progress.phase("writing the report"):
+        outputs = ((json_path, model.dumps(document) if json_path else ""),
+                   (html_path, html.render_audit(document) if html_path else ""))
+    for out, text in outputs:
         if out is None:
             continue
         try:

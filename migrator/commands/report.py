@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from migrator.output import registry
 from migrator.output.redaction import write_output
-from migrator.report import html, markdown, merge, model, sarif
+from migrator.report import html, merge, model
 
 
 class _DefaultToRender(click.Group):
@@ -59,7 +59,7 @@ def command() -> None:
 @command.command("render")
 @click.argument("input_path", metavar="INPUT.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
-@click.option("--format", "fmt", type=click.Choice(["json", "sarif", "markdown"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(registry.choices("audit")), default=None,
               help="Print (or write with --output) this format instead of HTML.  [default: markdown]")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="File for --format.")
 def render_command(input_path: Path, html_path: Path | None, fmt: str | None, output: Path | None) -> None:
@@ -70,13 +70,7 @@ def render_command(input_path: Path, html_path: Path | None, fmt: str | None, ou
     if html_path:
         _write(html_path, html.render_audit(document))
         return
-    fmt = fmt or "markdown"
-    if fmt == "json":
-        _write(output, model.dumps(document))
-    elif fmt == "sarif":
-        _write(output, json.dumps(sarif.render(document), indent=2, ensure_ascii=False) + "\n")
-    else:
-        _write(output, markdown.render(document))
+    _write(output, registry.render("audit", fmt or "markdown", document))
 
 
 @command.command("merge")

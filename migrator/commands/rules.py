@@ -51,3 +51,22 @@ def test_rules(directory: Path | None) -> None:
             click.echo(f"  {failure}", err=True)
     click.echo(f"{total - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+@command.command("explain")
+@click.argument("rule_id", metavar="RULE")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def explain_rule(rule_id: str, rule_dirs: tuple[Path, ...]) -> None:
+    """Print one rule's title, fix safety, rationale and link (as `ruff rule`)."""
+    rules = {r.id: r for r in _load(rule_dirs)}
+    rule = rules.get(rule_id.upper())
+    if rule is None:
+        click.echo(f"vni-migrate: error: {rule_id!r} is not a rule id (`vni-migrate rules list` shows them)", err=True)
+        sys.exit(2)
+    click.echo(f"{rule.id} ({rule.name}): {rule.title}")
+    click.echo(f"severity: {rule.severity.value}; fix: {rule.fix.value}")
+    if rule.rationale:
+        click.echo("")
+        click.echo(rule.rationale.strip())
+    if rule.link:
+        click.echo(f"\nSee {rule.link}")

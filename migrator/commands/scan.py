@@ -13,25 +13,30 @@ from migrator.background.options import background_options, background_settings
 from migrator.changed_lines import ChangedLinesError, changed_lines
 from migrator.cli_options import (
     EXIT_CLEAN,
-    EXIT_ERROR,
     EXIT_FINDINGS,
     common_options,
     execute,
+    fail,
     make_options,
+    output_options,
+    pop_output_choices,
 )
-from migrator.output import json_format, sarif, text
+from migrator.output import registry
+from migrator.output.diff import unified_diff
+from migrator.output.paths import repository_root
 from migrator.output.redaction import write_output
 
-
-def _fail(message: str) -> None:
-    click.echo(f"vni-migrate: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+_fail = fail
 
 
 @click.command("scan")
 @common_options
 @background_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@output_options
+@click.option(
+    "--format", "--output-format", "fmt", type=click.Choice(registry.choices("findings")), default="text", show_default=True,
+    help="Output format: " + registry.formats_help("findings") + ".",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (text format).")
 @click.option(
@@ -46,6 +51,8 @@ def _fail(message: str) -> None:
     help="Record the current findings in FILE and exit 0.",
 )
 @click.option("--only-changed", metavar="REV", help="Report only findings on lines changed since the git revision REV.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Also print the unified diff `vni-migrate fix` would apply (after the report; with --output, alone).")
 def command(
     paths: tuple[Path, ...],
     fmt: str,
@@ -54,6 +61,7 @@ def command(
     baseline_file: Path | None,
     write_baseline: Path | None,
     only_changed: str | None,
+    show_diff: bool,
     **common: Any,
 ) -> None:
     """List every place that still talks to the old VNI gateway.
@@ -66,6 +74,7 @@ def command(
       vni-migrate scan . --baseline .vni-baseline.json         # fail only on new ones
       vni-migrate scan . --only-changed origin/main            # only lines changed since main
     """
+    choices = pop_output_choices(common)
     if baseline_file is not None and write_baseline is not None:
         raise click.UsageError("--baseline and --write-baseline exclude each other")
     if baseline_file is not None and not baseline_file.is_file():
@@ -76,7 +85,7 @@ def command(
             changed = changed_lines(only_changed, paths[0])
         except ChangedLinesError as exc:
             _fail(str(exc))
-    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)))
+    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)), quiet=choices.quiet)
     notes: list[str] = []
     if changed is not None:
         before = len(result.findings)
@@ -95,18 +104,27 @@ def command(
         except baseline.BaselineError as exc:
             _fail(str(exc))
         notes.append(f"baseline {baseline_file}: {known} known findings not shown")
-    if fmt == "json":
-        rendered = json_format.render(result)
-    elif fmt == "sarif":
-        rendered = sarif.render(result)
-    else:
-        colour = output is None and sys.stdout.isatty()
-        rendered = text.render(result, colour=colour, show_suppressed=show_suppressed)
+    render_options = registry.RenderOptions(
+        colour=output is None and choices.use_colour(sys.stdout),
+        show_suppressed=show_suppressed,
+        statistics=choices.statistics,
+        show_explanations=choices.show_explanations,
+        quiet=choices.quiet,
+        verbose=choices.verbose,
+        root=repository_root(list(paths)) if fmt != "text" else None,
+    )
+    rendered = registry.render("findings", fmt, result, render_options)
     if output:
-        write_output(output, rendered)  # redacted, atomic
+        try:
+            write_output(output, rendered)  # redacted, atomic
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror or exc}")
     else:
-        click.echo(rendered, nl=False)
-    for note in notes:
-        click.echo(f"vni-migrate: {note}", err=True)
+        click.echo(rendered, nl=False, color=render_options.colour or None)  # click strips colour off a terminal
+    if show_diff:
+        click.echo(unified_diff(result), nl=False)
+    if not choices.quiet:
+        for note in notes:
+            click.echo(f"vni-migrate: {note}", err=True)
     active = [f for f in result.findings if not f.suppressed]
-    sys.exit(EXIT_FINDINGS if active or result.problems else EXIT_CLEAN)
+    choices.exit(EXIT_FINDINGS if active or result.problems else EXIT_CLEAN)

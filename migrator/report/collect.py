@@ -14,6 +14,8 @@ import importlib
 import io
 import json
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,11 +180,16 @@ def collect(
     project: str | None = None,
     listener_url: str | None = None,
     probe_target: ProbeTarget | None = None,
+    phase: Callable[[str], AbstractContextManager[Any]] | None = None,
 ) -> dict[str, Any]:
-    """The full audit document for one repository."""
-    scan_json, diffs, context, scan_check = scan(root)
-    allowlist_json, allowlist_check = allowlist(root, listener_url)
-    probe_json, probe_check = probe(probe_target, root)
+    """The full audit document for one repository. `phase(label)` wraps each step (progress on a terminal)."""
+    step = phase or (lambda label: contextlib.nullcontext())
+    with step("scanning and dry-running every fix"):
+        scan_json, diffs, context, scan_check = scan(root)
+    with step("checking webhook allowlists"):
+        allowlist_json, allowlist_check = allowlist(root, listener_url)
+    with step("timing endpoints (probe)"):
+        probe_json, probe_check = probe(probe_target, root)
     return model.build(
         project=project or root.resolve().name,
         scan=scan_json,

@@ -17,10 +17,12 @@ from markupsafe import Markup
 
 from migrator.redact import redact, redact_obj
 from migrator.report import score as score_module
+from migrator.report.first_steps import first_steps
 from migrator.report.manual_steps import SENDER_IPS
+from migrator.report.support import support_text, transactions
 from migrator.report.templates_dir import environment
 
-FIX_LABELS = {"safe": "fixed automatically", "review": "needs review", "manual": "manual"}
+FIX_LABELS = {"safe": "automatic fix", "review": "fix to review", "manual": "manual"}  # a dry run: nothing is fixed yet
 OPEN_QUESTIONS = (
     "Whether api.finance.visma.net still accepts the legacy /API/controller/api/ prefix.",
     "The exact status code and body of the 4-minute (240 s) cut.",
@@ -157,6 +159,40 @@ def _diff_html(diff: str) -> tuple[int, Markup]:
     return len(lines), Markup("\n".join(out))
 
 
+def _inline(text: str) -> str:
+    """Escaped text with `code` spans (the only inline Markdown the score definition uses)."""
+    parts = text.split("`")
+    return "".join(f"<code>{_text(p)}</code>" if i % 2 else _text(p) for i, p in enumerate(parts))
+
+
+def definition_html(markdown: str) -> Markup:
+    """The score definition (Markdown paragraphs and one table) as HTML: a customer reads a table,
+    not pipes and dashes. Everything is escaped; only <p>, <table> and <code> are produced."""
+    out: list[str] = []
+    for block in markdown.strip().split("\n\n"):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(line.startswith("|") for line in lines):
+            rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+            body = [r for r in rows[1:] if not all(set(c) <= set("-: ") for c in r)]
+            head = "".join(f'<th scope="col">{_inline(c)}</th>' for c in rows[0])
+            cells = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body)
+            out.append(f'<table class="defn-table"><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>')
+        elif lines:
+            out.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return Markup("\n".join(out))
+
+
+def rule_titles() -> dict[str, str]:
+    """Rule id -> title of the bundled rules (shown beside bare ids)."""
+    try:
+        from migrator.codemods import KINDS
+        from migrator.rulefile import load_rules
+
+        return {r.id: r.title for r in load_rules((), KINDS)}
+    except Exception:  # noqa: BLE001 - titles are a courtesy; a report renders without them
+        return {}
+
+
 def audit_view(document: dict[str, Any]) -> dict[str, Any]:
     """Everything the audit template shows, precomputed (the template only lays it out)."""
     document = redact_obj(document)
@@ -192,9 +228,13 @@ def audit_view(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "doc": document,
         "score": document["score"],
-        "score_definition": score_module.DEFINITION,
+        "score_definition": definition_html(score_module.DEFINITION),
         "summary": summary,
         "by_rule": sorted(summary.get("by_rule", {}).items()),
+        "rule_titles": rule_titles(),
+        "first_steps": first_steps(document),
+        "support_rows": transactions(document),
+        "support_text": support_text(document),
         "fix_counts": [(key, FIX_LABELS[key], by_fix.get(key, 0)) for key in ("safe", "review", "manual")],
         "severity_counts": [(key, summary.get("findings", {}).get(key, 0)) for key in ("error", "warning", "info")],
         "rules": sorted({f["rule"] for f in findings}),
@@ -236,7 +276,7 @@ def render_fleet(rows: list[dict[str, Any]], generated: str) -> str:
     view = {
         "rows": redact_obj(rows),
         "generated": generated,
-        "score_definition": score_module.DEFINITION,
+        "score_definition": definition_html(score_module.DEFINITION),
         "deadlines": DEADLINES,
         "sender_ips": SENDER_IPS,
     }

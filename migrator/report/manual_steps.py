@@ -16,9 +16,35 @@ def _where(finding: dict[str, Any]) -> str:
     return f"{finding['path']}:{finding['line']}"
 
 
-def _mentions(finding: dict[str, Any], *words: str) -> bool:
-    text = f"{finding.get('rule', '')} {finding.get('message', '')}".lower()
-    return any(word in text for word in words)
+# Each step lists the findings of the rules it is about (never findings whose message merely
+# contains a word: "https" is in almost every message).
+SUBSCRIPTION_RULES = {"VNI010", "VNI011", "VNI013", "VNI030"}
+CREDENTIAL_RULES = {"VNI032", "VNI035"}
+DEPLOYMENT_RULES = {"VNI006"}
+HTTP_WEBHOOK_RULES = {"VNI014"}
+
+
+def _of_rules(findings: list[dict[str, Any]], rules: set[str]) -> list[str]:
+    return sorted({_where(f) for f in findings if f.get("rule") in rules}, key=_place_key)
+
+
+def _place_key(where: str) -> tuple[str, int]:
+    path, _, line = where.rpartition(":")
+    return (path, int(line) if line.isdigit() else 0)
+
+
+def _listener(document: dict[str, Any], findings: list[dict[str, Any]], listener_url: str | None) -> str:
+    """The listener URL given, else the one the allowlist check resolved, else where VNI011 found the
+    listener in the code, else a placeholder (never the allowlist's "unknown (...)" text)."""
+    if listener_url:
+        return listener_url
+    described = str((document.get("allowlist") or {}).get("listener") or "")
+    if described and not described.lower().startswith("unknown"):
+        return described
+    routes = [f for f in findings if f.get("rule") == "VNI011"]
+    if routes:
+        return f"the public https URL of the listener at {_where(routes[0])}"
+    return "<your https webhook listener URL>"
 
 
 def _is_config(path: str) -> bool:
@@ -28,8 +54,10 @@ def _is_config(path: str) -> bool:
 
 def manual_steps(document: dict[str, Any], listener_url: str | None = None) -> list[dict[str, Any]]:
     """One entry per manual step: id, title, detail and the places in the code it concerns."""
-    findings = [f for f in document["scan"].get("findings", []) if not f.get("suppressed")]
-    listener = listener_url or (document.get("allowlist") or {}).get("listener") or "<your https webhook listener URL>"
+    # a finding that creates a file (the background helper) points at a file that does not exist yet
+    findings = [f for f in document["scan"].get("findings", [])
+                if not f.get("suppressed") and not (f.get("extra") or {}).get("creates_file")]
+    listener = _listener(document, findings, listener_url)
     steps: list[dict[str, Any]] = []
 
     steps.append({
@@ -41,7 +69,7 @@ def manual_steps(document: dict[str, Any], listener_url: str | None = None) -> l
             "through the API (the /resources/v1/subscription endpoints stopped on 2025-04-30). Values that used to "
             "travel in the webhook URL go into `erp-api-background: subscription:name=value,...` headers."
         ),
-        "items": sorted({_where(f) for f in findings if _mentions(f, "subscription", "background", "webhook", "event")}),
+        "items": _of_rules(findings, SUBSCRIPTION_RULES),
     })
 
     allowlist = document.get("allowlist")
@@ -76,10 +104,10 @@ def manual_steps(document: dict[str, Any], listener_url: str | None = None) -> l
             "interactive apps. Access tokens expire (60 minutes unless configured): refresh them instead of "
             "keeping the token fetched at start-up. Store the client secret in the deployment's secret store."
         ),
-        "items": sorted({_where(f) for f in findings if _mentions(f, "token", "oauth", "auth", "connect", "tenant")}),
+        "items": _of_rules(findings, CREDENTIAL_RULES),
     })
 
-    config_paths = sorted({f["path"] for f in findings if _is_config(f["path"])})
+    config_paths = sorted({f["path"] for f in findings if _is_config(f["path"])} | set(_of_rules(findings, DEPLOYMENT_RULES)))
     steps.append({
         "id": "environment-variables",
         "title": "Change environment variables in each deployment",
@@ -99,6 +127,6 @@ def manual_steps(document: dict[str, Any], listener_url: str | None = None) -> l
             "Webhook URLs over http are deprecated since 2025-04-30: the listener needs a valid TLS certificate "
             "and the Developer Portal subscription must use its https URL."
         ),
-        "items": sorted({_where(f) for f in findings if _mentions(f, "http://", "https")}),
+        "items": _of_rules(findings, HTTP_WEBHOOK_RULES),
     })
     return steps

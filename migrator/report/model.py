@@ -88,7 +88,7 @@ def build(
     generated: str | None = None,
 ) -> dict[str, Any]:
     """Assemble, score and redact an audit document."""
-    score = score_module.compute(scan.get("findings", []), allowlist, probe)
+    score = score_module.compute(scan.get("findings", []), allowlist, probe, scan.get("problems", []), checks)
     document: dict[str, Any] = {
         "version": VERSION,
         "kind": KIND,

@@ -42,7 +42,8 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         shutil.copytree(EXAMPLE, tree, ignore=shutil.ignore_patterns("__pycache__"))
     fixed = subprocess.run([sys.executable, "-m", "migrator", "fix", "--unsafe-fixes", str(after)], capture_output=True,
                            text=True, timeout=300, check=False)
-    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    # the example keeps manual findings (VNI032 auth, VNI006 deployments): fix exits 1, as ruff --fix
+    assert fixed.returncode == 1 and " remaining." in fixed.stdout, fixed.stdout + fixed.stderr
     assert "integration.visma.net/API/controller" not in (after / "visma_sync" / "client.py").read_text()
     return before, after
 

@@ -160,3 +160,37 @@ def test_the_script_alone_exits_like_the_job(workspace: Path) -> None:
     assert never.returncode == 0
     bad = subprocess.run(["bash", str(script)], cwd=workspace, env={**env, "VNI_FAIL_ON": "sometimes"}, check=False, capture_output=True, text=True)
     assert bad.returncode == 2 and "VNI_FAIL_ON" in bad.stderr
+
+
+def test_the_action_sets_up_python_with_a_pip_cache_before_installing(workspace: Path) -> None:
+    """The runner's python3 may predate 3.11: with an install, setup-python runs first and caches pip."""
+    steps = ACTION["runs"]["steps"]
+    names = [s.get("name") for s in steps]
+    setup = steps[names.index("Set up Python")]
+    assert names.index("Set up Python") < names.index("Install vni-migrate")
+    assert setup["uses"].startswith("actions/setup-python@") and setup["with"]["cache"] == "pip"
+    assert "pyproject.toml" in setup["with"]["cache-dependency-path"]
+    assert float(ACTION["inputs"]["python-version"]["default"]) >= 3.11
+    job = run_action(workspace, install="")  # nothing to install: no setup-python step either
+    assert all(not u["uses"].startswith("actions/setup-python") for u in job.uploaded)
+
+
+@pytest.mark.parametrize("filters", [{}, {"VNI_BASELINE": "vni-baseline.json"}])
+def test_the_check_scans_once(cli, workspace: Path, filters: dict[str, str]) -> None:
+    """One vni-migrate run gives the SARIF, the diff in the log and the pending-fixes verdict."""
+    import sys
+
+    if filters:
+        cli("scan", "--write-baseline", "vni-baseline.json", ".", cwd=workspace)
+        (workspace / "visma_sync" / "new.py").write_text('U = "https://integration.visma.net/API/controller/api/v1/x"\n')
+    calls = workspace.parent / "calls.log"
+    wrapper = workspace.parent / "vni-wrapper"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {sys.executable} -m migrator "$@"\n')
+    wrapper.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    done = subprocess.run(["bash", str(ROOT / "scripts/ci-check.sh")], cwd=workspace, check=False, capture_output=True,
+                          text=True, env={**env, "VNI_MIGRATE": str(wrapper), **filters})
+    assert calls.read_text().count("\n") == 1, calls.read_text()
+    assert done.returncode == 1 and "+++ b/" in done.stdout  # pending fixes, and the diff is in the log
+    sarif = json.loads((workspace / "vni-migrate.sarif").read_text())
+    assert sarif["runs"][0]["properties"]["fixesPending"] >= 1

@@ -2,10 +2,10 @@
 that uses this checkout as a hooks repository.
 
 The hooks are `language: python`: pre-commit builds a virtualenv and pip-installs this repository
-into it. The test keeps that offline and fast: the virtualenv sees the already installed
-dependencies (VIRTUALENV_SYSTEM_SITE_PACKAGES), pip may not use the index (PIP_NO_INDEX) and builds
-with the installed setuptools (no build isolation). Where `unshare -n` works (root on Linux), the
-hooks run in a network namespace without any network at all.
+into it, as it does for a user. The hook environment is built from the interpreter that runs the
+tests (`language_version: sys.executable`), never from the machine's base interpreter and never
+with its site-packages, so the test needs nothing beyond what the README installs; pip resolves the
+dependencies as usual (its cache makes repeated runs fast).
 """
 
 import os
@@ -20,7 +20,7 @@ import yaml
 from tests.ci.conftest import NEW, OLD, commit_all, git, write_tree
 from tests.conftest import ROOT
 
-PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "migrator", "rules", "reports")
+PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "migrator", "rules", "reports")
 
 
 def _pre_commit() -> list[str]:
@@ -30,14 +30,6 @@ def _pre_commit() -> list[str]:
         except ImportError:
             pytest.skip("pre-commit is not installed (pip install pre-commit)")
     return [sys.executable, "-m", "pre_commit"]
-
-
-def _offline() -> list[str]:
-    """`unshare -n` when it can make a namespace without network, else nothing."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-n", "true"], check=False, capture_output=True).returncode == 0:
-        return [unshare, "-n"]
-    return []
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +53,22 @@ def _run_hook(repo: Path, hooks: Path, hook: str, home: Path) -> subprocess.Comp
     """`pre-commit run HOOK --all-files` with a config naming the hooks repository at its commit
     (what a user's .pre-commit-config.yaml does; unlike try-repo the environment is built once)."""
     env = {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(home),
-        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "true",
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        key: value for key, value in os.environ.items()
+        if key not in ("VIRTUALENV_SYSTEM_SITE_PACKAGES", "PIP_NO_INDEX", "PYTHONPATH", "PYTHONHOME")
     }
+    env.update({"PRE_COMMIT_HOME": str(home), "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     return subprocess.run(  # noqa: PLW1510 - the return code is the result
-        [*_offline(), *_pre_commit(), "run", hook, "--all-files"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=300,
+        [*_pre_commit(), "run", hook, "--all-files"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )
+
+
+def _hook_config(hooks_repo: Path, *hook_ids: str) -> str:
+    """A .pre-commit-config.yaml naming the hooks repository at its commit; the hook environment
+    is built from this interpreter (the test venv's), not from whatever `python3` is on PATH."""
+    rev = git(hooks_repo, "rev-parse", "HEAD").strip()
+    hooks = [{"id": hook_id, "language_version": sys.executable} for hook_id in hook_ids]
+    return yaml.safe_dump({"repos": [{"repo": str(hooks_repo), "rev": rev, "hooks": hooks}]})
 
 
 def test_hooks_file_declares_a_check_and_a_fix_hook() -> None:
@@ -87,9 +84,7 @@ def test_check_hook_fails_on_old_urls_and_fix_hook_fixes_them(repo: Path, hooks_
         "app/clean.py": f'URL = "{NEW}"\n',
         "pyproject.toml": '[tool.vni-migrate]\nselect = ["VNI001"]\n',  # the hooks read it
     })
-    rev = git(hooks_repo, "rev-parse", "HEAD").strip()
-    config = {"repos": [{"repo": str(hooks_repo), "rev": rev, "hooks": [{"id": "vni-migrate"}, {"id": "vni-migrate-fix"}]}]}
-    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    (repo / ".pre-commit-config.yaml").write_text(_hook_config(hooks_repo, "vni-migrate", "vni-migrate-fix"))
     commit_all(repo, "legacy")
     home = tmp_path / "pre-commit-home"
 
@@ -105,3 +100,20 @@ def test_check_hook_fails_on_old_urls_and_fix_hook_fixes_them(repo: Path, hooks_
     commit_all(repo, "migrated")
     again = _run_hook(repo, hooks_repo, "vni-migrate", home)
     assert again.returncode == 0 and "Passed" in again.stdout, again.stdout + again.stderr
+
+
+def test_hooks_cover_every_file_type_the_tool_analyses() -> None:
+    """`types: [python]` left .env, JSON and the other languages unchecked; `files` must match every
+    suffix and file name the discovery hands to the analysis."""
+    import re
+
+    from migrator.discovery import PROJECT_NAMES, PROJECT_SUFFIXES, PYTHON_SUFFIXES
+
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert "python" not in hook.get("types", []) and "types_or" not in hook
+        pattern = re.compile(hook["files"])
+        for suffix in PYTHON_SUFFIXES + PROJECT_SUFFIXES:
+            assert pattern.search(f"app/settings{suffix}"), (hook["id"], suffix)
+        for name in PROJECT_NAMES:
+            assert pattern.search(f"deploy/{name}"), (hook["id"], name)
+        assert not pattern.search("docs/readme.md") and not pattern.search("logo.png")

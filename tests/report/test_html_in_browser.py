@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 import shutil
 from pathlib import Path
 from typing import Any
@@ -132,10 +131,74 @@ def test_bundled_example_audit_with_sandbox_in_the_browser(browser, engine: str,
     visible = page.locator("#findings-table tbody tr:not([hidden])").count()
     assert visible < total
     page.click(f"button[data-attr=fix][data-value={hide}]")
-    # The README's picture is refreshed only on request, so a test run leaves the checkout clean.
-    shot = SCREENSHOT if os.environ.get("VNI_MIGRATE_UPDATE_SCREENSHOT") else tmp_path / "report.png"
+    # The README's picture comes from test_example_report_fits_the_viewport_and_explains_itself[1400].
+    shot = tmp_path / "report.png"
     shot.parent.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
     page.set_viewport_size({"width": 1100, "height": 1500})
     page.screenshot(path=str(shot))  # the top of the page: score, deadlines, counts, findings
     assert shot.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's first command on the bundled example (sandbox probe included), once per module."""
+    from click.testing import CliRunner
+
+    from migrator.cli import cli
+
+    report = tmp_path_factory.mktemp("example") / "report.html"
+    result = CliRunner().invoke(cli, ["audit", str(REPO / "examples" / "legacy-integration"), "--sandbox",
+                                      "--html", str(report), "--project", "legacy-integration"])
+    assert result.exit_code == 1, result.output
+    return report
+
+
+WIDEST_IN_FINDINGS = """() => {
+  const width = document.documentElement.clientWidth;
+  let worst = 0, what = "";
+  for (const el of document.querySelectorAll('#findings-table, #findings-table *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // closed <details>, hidden rows
+    if (el.parentElement && el.parentElement.closest('pre')) continue;  // a <pre> scrolls its own lines
+    if (box.right > worst) { worst = box.right; what = el.tagName + '.' + el.className; }
+  }
+  return [worst, width, what];
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_example_report_fits_the_viewport_and_explains_itself(browser, example_report: Path, width: int) -> None:
+    page, problems, requests = open_page(browser, example_report, viewport={"width": width, "height": 900},
+                                         is_mobile=width < 500)
+    assert problems == [] and requests == [example_report.as_uri()]
+    worst, viewport, what = page.evaluate(WIDEST_IN_FINDINGS)
+    assert worst <= viewport + 0.5, f"{what} reaches {worst}px in a {viewport}px viewport"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport + 0.5
+    # the score definition is a real table, not Markdown pipes
+    assert page.locator(".defn table.defn-table tbody tr").count() >= 8
+    assert "|---|" not in page.inner_text(".defn")
+    first = page.locator("#first-steps > li")
+    assert first.count() >= 3 and "Visma Connect" in page.inner_text("#first-steps")
+    # rule titles beside the ids
+    assert page.locator("#by-rule tbody tr").first.locator("td").nth(1).inner_text().strip() != ""
+    # chart labels stay legible (the chart scrolls inside its box at phone width)
+    heights = page.evaluate("[...document.querySelectorAll('svg.chart text')].map(t => t.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 9, heights
+    if width == 1400:
+        shot = SCREENSHOT if os.environ.get("VNI_MIGRATE_UPDATE_SCREENSHOT") else example_report.parent / "report-1400.png"
+        page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+        page.set_viewport_size({"width": 1400, "height": 1600})
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+
+
+def test_example_report_prints_on_a4_without_overflow(browser, example_report: Path) -> None:
+    """Print layout: at A4 width (794 CSS px) nothing in the findings table leaves the page."""
+    page, problems, _ = open_page(browser, example_report, viewport={"width": 794, "height": 1123})
+    page.emulate_media(media="print")
+    worst, viewport, what = page.evaluate(WIDEST_IN_FINDINGS)
+    assert worst <= viewport + 0.5, f"{what} reaches {worst}px on a {viewport}px page"
+    assert page.locator(".toolbar").first.is_hidden()  # filters are screen-only
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF" and problems == []
