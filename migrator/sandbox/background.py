@@ -2,13 +2,19 @@
 
 State: `Started` until the job ends, then `Finished` (the endpoint answered, whatever its
 status: check `statusCode`) or `Failed` (the job itself broke). No other values exist.
+
+A job belongs to the tenant that submitted it: another tenant's id answers like an unknown id.
+State can be polled for 24 hours [DOC]; after `retention` real seconds (24 model hours) a job is
+forgotten and its id answers like an unknown one, which also keeps memory bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +39,8 @@ class Job:
     original_uri: str
     webhook_address: str | None
     has_request_content: bool
+    tenant: str = ""
+    received_at: float = 0.0  # on the store's clock
     received_utc: str = field(default_factory=_utc_now)
     started_utc: str | None = None
     finished_utc: str | None = None
@@ -69,9 +77,19 @@ class Job:
 class BackgroundJobs:
     """Runs each job on its own thread; `on_done` (e.g. webhook dispatch) runs after the state is final."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
+    def __init__(self, retention: float = 86400.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.retention = retention
+        self.clock = clock
+        self._jobs: OrderedDict[str, Job] = OrderedDict()  # oldest first
         self._lock = threading.Lock()
+
+    def _expire_locked(self) -> None:
+        cutoff = self.clock() - self.retention
+        while self._jobs:
+            job = next(iter(self._jobs.values()))
+            if job.received_at > cutoff:
+                break
+            self._jobs.popitem(last=False)
 
     def submit(
         self,
@@ -81,6 +99,7 @@ class BackgroundJobs:
         has_request_content: bool,
         work: Callable[[], JobResult],
         on_done: Callable[[Job], None] | None = None,
+        tenant: str = "",
     ) -> Job:
         job_id = str(uuid.uuid4())
         job = Job(
@@ -89,8 +108,11 @@ class BackgroundJobs:
             original_uri=original_uri,
             webhook_address=webhook_address,
             has_request_content=has_request_content,
+            tenant=tenant,
+            received_at=self.clock(),
         )
         with self._lock:
+            self._expire_locked()
             self._jobs[job_id] = job
 
         def run() -> None:
@@ -109,6 +131,16 @@ class BackgroundJobs:
         threading.Thread(target=run, name=f"sandbox-job-{job_id[:8]}", daemon=True).start()
         return job
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str, tenant: str | None = None) -> Job | None:
+        """The job, unless it expired or belongs to another tenant (`tenant` None: any)."""
         with self._lock:
-            return self._jobs.get(job_id)
+            self._expire_locked()
+            job = self._jobs.get(job_id.lower())
+        if job is None or (tenant is not None and job.tenant != tenant):
+            return None
+        return job
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire_locked()
+            return len(self._jobs)

@@ -6,7 +6,7 @@ import time
 
 from migrator.sandbox.server import running_sandbox
 
-from .conftest import API, FAST
+from .conftest import API, FAST, vni_token
 
 
 def _poll(client, url, headers, timeout=5.0):
@@ -84,7 +84,8 @@ def test_subscription_dispatches_webhook_with_custom_headers(webhook_listener):
 def test_vni_url_value_still_posts_to_that_url(webhook_listener, sandbox):
     with sandbox.client() as client:
         accepted = client.get("https://integration.visma.net/API/controller/api/v1/account",
-                              headers={"Authorization": "Bearer legacy", "erp-api-background": webhook_listener.url})
+                              headers={"Authorization": f"Bearer {vni_token(client)}",
+                                       "erp-api-background": webhook_listener.url})
     assert accepted.status_code == 202
     assert accepted.json()["stateLocation"].startswith("https://integration.visma.net/API/controller/api/v1/background/")
     assert webhook_listener.event.wait(5)

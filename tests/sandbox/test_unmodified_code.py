@@ -51,7 +51,8 @@ def _printed_env(port: int, state_dir) -> dict[str, str]:
 
 @pytest.fixture
 def routed(tmp_path):
-    with running_sandbox(time_scale=0.002, records=50, state_dir=tmp_path) as box:
+    # legacy code with an arbitrary bearer on the old host: VNI as it answered before 2025
+    with running_sandbox(time_scale=0.002, records=50, state_dir=tmp_path, vni_mode="pre-2025") as box:
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         yield box, {**env, **_printed_env(box.port, tmp_path)}
 
