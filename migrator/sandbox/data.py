@@ -189,8 +189,8 @@ class Resource:
 
     def record(self, index: int, tenant: str = "1234567") -> dict[str, Any]:
         rng = _rng(tenant, self.name, index)
-        body = {self.key: self.keys.value(index)}
-        body.update(self.make(rng, index))
+        body: dict[str, Any] = {self.key: self.keys.value(index)}
+        body.update((k, v) for k, v in self.make(rng, index).items() if k != self.key)  # the key always wins
         body.setdefault("lastModifiedDateTime", _modified(rng))
         return body
 
