@@ -322,9 +322,9 @@ class SandboxApp:
             return _message(404, f"no background operation {job_id}")
         if not content:
             return _json(200, job.state_document())
-        if job.result is None or not job.result.body:
+        if job.result is None or not job.result.has_body:
             return _message(404, "the operation has no response content (yet)")  # emulator choice
-        return SandboxResponse(200, job.result.body, {"Content-Type": job.result.content_type})
+        return SandboxResponse(200, job.result.content, {"Content-Type": job.result.content_type})
 
     # resources ---------------------------------------------------------------------------------
     def _resource_data(self, name: str, key: str) -> Resource:

@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 import time
 import uuid
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,10 +27,21 @@ def _utc_now() -> str:
 
 @dataclass
 class JobResult:
+    """The finished operation's answer; the body is kept compressed (jobs live 24 model hours)."""
+
     status_code: int
     body: bytes
     content_type: str
     headers: dict[str, str]
+
+    def __post_init__(self) -> None:
+        self._packed = zlib.compress(self.body, 1) if self.body else b""
+        self.body = b""
+        self.has_body = bool(self._packed)
+
+    @property
+    def content(self) -> bytes:
+        return zlib.decompress(self._packed) if self._packed else b""
 
 
 @dataclass
@@ -55,7 +67,7 @@ class Job:
         return f"{self.state_location}/content"
 
     def state_document(self) -> dict[str, Any]:
-        has_content = bool(self.result and self.result.body)
+        has_content = bool(self.result and self.result.has_body)
         return {
             "id": self.id,
             "status": self.status,
