@@ -7,11 +7,16 @@ from pathlib import Path
 
 import click
 
-from migrator.sandbox.config import GATEWAY_LIMIT_SECONDS, VNI_MODES, VNI_TODAY, SandboxConfig
+from migrator.sandbox.config import (
+    GATEWAY_LIMIT_SECONDS,
+    VNI_MODES,
+    VNI_TODAY,
+    SandboxConfig,
+)
 from migrator.sandbox.environment import export_lines, proxy_environment
 from migrator.sandbox.hosts import INTERCEPTED_HOSTS
-from migrator.sandbox.webhooks import DEFAULT_SIGNATURE_HEADER
 from migrator.sandbox.tls import LocalCA, default_state_dir
+from migrator.sandbox.webhooks import DEFAULT_SIGNATURE_HEADER
 
 DEFAULT_PORT = 8765
 

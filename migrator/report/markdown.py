@@ -9,7 +9,6 @@ from migrator.redact import redact, redact_obj
 from migrator.report.html import DEADLINES, FIX_LABELS, OPEN_QUESTIONS
 from migrator.report.manual_steps import SENDER_IPS
 
-
 SANDBOX_TIMINGS = ("Timed against the sandbox: these are the emulator's own latency model (synthetic), "
                    "not a prediction of production.")
 

@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from migrator.sandbox.api_description import ApiDescription, ResourceSpec, load_description
+from migrator.sandbox.api_description import (
+    ApiDescription,
+    ResourceSpec,
+    load_description,
+)
 from migrator.sandbox.background import BackgroundJobs, Job, JobResult
 from migrator.sandbox.config import SandboxConfig
 from migrator.sandbox.data import Resource, resource_for
@@ -355,7 +359,7 @@ class SandboxApp:
                 return _Outcome(404, {"message": f"{spec.path} has no list operation; GET {spec.path}/{{{spec.key}}}"},
                                 SINGLE_RECORD.fixed)
             return self._list(spec, resource, query, tenant)
-        if method in ("GET", "HEAD"):
+        if method in ("GET", "HEAD") and key is not None:
             record = self._find(spec, resource, key, tenant)
             if record is None:
                 return _Outcome(404, visma_error(f"{spec.root} {key} not found", "404"), SINGLE_RECORD.fixed)

@@ -62,6 +62,10 @@ def _numeric_or_text(value: str) -> tuple[int, Any]:
     return (0, int(value)) if value.isdigit() else (1, value.lower())
 
 
+def _equals(record_field: str, wanted: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda record: str(record.get(record_field)).lower() == wanted.lower()
+
+
 def filter_from_query(query: Mapping[str, Sequence[str]], allowed: Sequence[str], key: str) -> RecordFilter:
     """The request's filters among those the root allows."""
     checks: list[Callable[[dict[str, Any]], bool]] = []
@@ -87,5 +91,5 @@ def filter_from_query(query: Mapping[str, Sequence[str]], allowed: Sequence[str]
         if name.lower() in allowed_lower:
             wanted = _query_value(query, name)
             if wanted is not None:
-                checks.append(lambda r, f=record_field, w=wanted: str(r.get(f)).lower() == w.lower())
+                checks.append(_equals(record_field, wanted))
     return RecordFilter(tuple(checks))

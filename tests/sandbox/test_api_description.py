@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.sandbox.api_description import DescriptionError, load_description, parse_description
+from migrator.sandbox.api_description import (
+    DescriptionError,
+    load_description,
+    parse_description,
+)
 from migrator.sandbox.server import running_sandbox
 
-from .conftest import API, FAST
+from .conftest import API
 
 DESCRIPTION = load_description()
 LISTS = [spec for spec in DESCRIPTION.resources if spec.lists]
