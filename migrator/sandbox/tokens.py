@@ -20,6 +20,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ OFFLINE = "offline_access"
 OPENID = ("openid", "profile", "email")
 CODE_SECONDS = 300.0
 DEFAULT_TENANT = "1234567"
+_KEEP_SUPERSEDED = 50000
 _PURGE_EVERY = 256  # issues between sweeps of expired tokens, so memory stays bounded
 
 
@@ -95,7 +97,7 @@ class TokenIssuer:
         self._refresh: dict[str, ConnectToken] = {}  # refresh token -> the grant it renews (expires_at unused)
         self._vni_current: dict[tuple[str, str], str] = {}  # (client, user) -> the one valid token
         self._vni_clients: dict[str, str] = {}  # token -> client id (the "application" the throttle counts)
-        self._vni_superseded: set[str] = set()
+        self._vni_superseded: OrderedDict[str, None] = OrderedDict()  # bounded: the oldest are forgotten
         self._issued = 0
         self._lock = threading.Lock()
 
@@ -215,7 +217,9 @@ class TokenIssuer:
         with self._lock:
             previous = self._vni_current.get((client_id, user))
             if previous:
-                self._vni_superseded.add(previous)
+                self._vni_superseded[previous] = None
+                while len(self._vni_superseded) > _KEEP_SUPERSEDED:
+                    self._vni_superseded.popitem(last=False)
                 self._vni_clients.pop(previous, None)
             self._vni_current[(client_id, user)] = token
             self._vni_clients[token] = client_id
