@@ -61,6 +61,7 @@ class Load:
         self.total = total
         self.sent = 0
         self.errors = 0
+        self.error_kinds: dict[str, int] = {}
         self.lock = threading.Lock()
         self.first_thousand = threading.Event()
 
@@ -102,9 +103,11 @@ class Load:
                         del jobs[:-5]
                     else:
                         http.get(rng.choice(jobs), headers=auth)
-                except (httpx.HTTPError, KeyError, ValueError):
+                except (httpx.HTTPError, KeyError, ValueError) as exc:
                     with self.lock:
                         self.errors += 1
+                        kind = type(exc).__name__
+                        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
 
 def main() -> None:
@@ -130,7 +133,9 @@ def main() -> None:
             process.terminate()
             process.wait(10)
     growth = final - after_first
-    print(f"requests {load.sent} from {args.clients} clients in {elapsed:.1f} s ({load.errors} errors)")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(load.error_kinds.items()))
+    print(f"requests {load.sent} from {args.clients} clients in {elapsed:.1f} s "
+          f"({load.errors} client-side errors{': ' + kinds if kinds else ''})")
     print(f"sandbox resident memory: {after_first:.1f} MB after the first 1,000 requests, {final:.1f} MB at the end")
     print(f"growth after the first 1,000: {growth:.1f} MB (target < {TARGET_MB:g} MB): "
           f"{'OK' if growth < TARGET_MB else 'OVER'}")
