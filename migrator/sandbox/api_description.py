@@ -37,6 +37,7 @@ class ResourceSpec:
     max_page_size: int
     filters: tuple[str, ...]
     required: tuple[str, ...]
+    page_unit: str | None = None  # a list field whose items pageSize and totalCount count (instead of records)
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -88,7 +89,7 @@ def _spec(entry: dict[str, Any], defaults: dict[str, Any]) -> ResourceSpec:
         lists=bool(entry.get("list", True)), shape=shape,
         max_page_size=int(entry.get("max_page_size", defaults.get("max_page_size", 1000))),
         filters=tuple(entry.get("filters", defaults.get("filters", []))),
-        required=tuple(entry.get("required", [])), sources=sources,
+        required=tuple(entry.get("required", [])), page_unit=entry.get("page_unit"), sources=sources,
     )
 
 

@@ -391,11 +391,13 @@ class SandboxApp:
         with self._lock:
             created = [r for (t, name, _), r in self._created.items() if t == tenant and name == spec.name]
             deleted = {k for (t, name, k) in self._deleted if t == tenant and name == spec.name}
-        if wanted.active or created or deleted:
-            # filtered or changed lists: materialise the tenant's view (bounded by `records`)
+        if wanted.active or created or deleted or spec.page_unit:
+            # filtered, changed or line-paged lists: materialise the tenant's view (bounded by `records`)
             rows = [r for r in (resource.record(i, tenant) for i in range(total))
                     if str(r[spec.key]) not in deleted and wanted.matches(r)]
             rows += [r for r in created if wanted.matches(r)]
+            if spec.page_unit:
+                return self._line_page(spec, rows, query, maximum, latency)
             count = len(rows)
             try:
                 page = page_from_query(query, count, maximum)
@@ -415,6 +417,24 @@ class SandboxApp:
         if spec.shape == "paged":
             payload = {"pageNumber": page.number, "pageSize": page.size, "totalCount": count, "records": records}
         return _Outcome(200, payload, latency.seconds(len(records), page.offset))
+
+    def _line_page(self, spec: ResourceSpec, rows: list[dict[str, Any]], query: dict[str, list[str]], maximum: int,
+                   latency: Any) -> _Outcome:
+        """Paging that counts lines, not records [SPEC]: a record whose lines straddle two pages is on both,
+        each time with the lines of that page only."""
+        unit = str(spec.page_unit)
+        lines = [(i, j) for i, row in enumerate(rows) for j in range(len(row.get(unit) or []))]
+        try:
+            page = page_from_query(query, len(lines), maximum)
+        except PagingError as exc:
+            return _Outcome(400, visma_error(str(exc)), SINGLE_RECORD.fixed)
+        meta = {"totalCount": len(lines), "maxPageSize": maximum}
+        grouped: dict[int, list[Any]] = {}
+        for at in page.indices:
+            row_index, line_index = lines[at]
+            grouped.setdefault(row_index, []).append(rows[row_index][unit][line_index])
+        records = [{**rows[i], unit: picked, "metadata": meta} for i, picked in grouped.items()]
+        return _Outcome(200, records, latency.seconds(len(page.indices), page.offset))
 
     def _find(self, spec: ResourceSpec, resource: Resource, key: str, tenant: str) -> dict[str, Any] | None:
         with self._lock:

@@ -41,10 +41,14 @@ def test_paged_object_shape_where_the_spec_returns_one(sandbox):
     assert len(body["records"]) == 10
 
 
-def test_v2_journaltransaction_is_an_array_as_in_the_spec(sandbox):
-    body = _get(sandbox, "/v2/journaltransaction", pageNumber=1, pageSize=10).json()
-    assert isinstance(body, list) and len(body) == 10
-    assert body[0]["metadata"]["totalCount"] == 300
+def test_v2_journaltransaction_is_an_array_paged_by_lines_as_in_the_spec(sandbox):
+    first = _get(sandbox, "/v2/journaltransaction", pageNumber=1, pageSize=3).json()
+    second = _get(sandbox, "/v2/journaltransaction", pageNumber=2, pageSize=3).json()
+    assert isinstance(first, list) and first[0]["metadata"]["totalCount"] == 600  # 300 batches, 2 lines each
+    assert [(r["batchNumber"], len(r["journalTransactionLines"])) for r in first] == [("GL200000", 2), ("GL200001", 1)]
+    # the batch split by the page boundary continues on the next page with its remaining line
+    assert [(r["batchNumber"], [x["lineNumber"] for x in r["journalTransactionLines"]]) for r in second] == \
+        [("GL200001", [2]), ("GL200002", [1, 2])]
 
 
 def test_invalid_paging_is_400(sandbox):
