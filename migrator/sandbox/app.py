@@ -29,7 +29,8 @@ from migrator.sandbox.background import BackgroundJobs, Job, JobResult
 from migrator.sandbox.config import SandboxConfig
 from migrator.sandbox.data import Resource, resource_for
 from migrator.sandbox.filters import FilterError, filter_from_query
-from migrator.sandbox.hosts import Gateway, gateway_for, host_name, refusal
+from migrator.sandbox.hosts import HRM_HOST, Gateway, gateway_for, host_name, refusal
+from migrator.sandbox.hrm import JOB_MODEL_SECONDS, HrmExports, csv_rows, file_field
 from migrator.sandbox.latency import DEFAULT_MODEL, SINGLE_RECORD
 from migrator.sandbox.paging import PagingError, page_from_query
 from migrator.sandbox.rate_limit import RateLimiter
@@ -119,6 +120,7 @@ class SandboxApp:
         self.webhook_secret = config.webhook_secret or secrets.token_urlsafe(24)
         self.webhooks = WebhookDispatcher(policy=RetryPolicy(config.webhook_attempts, config.webhook_retry_interval),
                                           signature_header=config.signature_header)
+        self.hrm = HrmExports(config.real_seconds(JOB_MODEL_SECONDS), config.job_retention_real(), clock)
         self.requests_seen: deque[tuple[str, str, str]] = deque(maxlen=_KEEP_REQUESTS)  # (method, host, path)
         self._resources: dict[str, Resource] = {}
         self._created: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()  # (tenant, root, key)
@@ -139,6 +141,8 @@ class SandboxApp:
             return self._api(request)
         if gateway is Gateway.SALES_ORDER:
             return self._sales_order(request)
+        if gateway is Gateway.HRM:
+            return self._hrm(request)
         return _message(502, refusal(host_name(request.host)))
 
     # Visma Connect -------------------------------------------------------------------------
@@ -268,6 +272,39 @@ class SandboxApp:
         except PagingError as exc:
             return _message(400, str(exc))
         return _json(200, [resource.record(i, grant.tenant_id) for i in page.indices])
+
+    # HRM analytics export API (outside the move) -------------------------------------------
+    def _hrm(self, request: SandboxRequest) -> SandboxResponse:
+        """See `hrm.py`: begin an export, poll it, download the CSV."""
+        parts = [p for p in request.path.split("/") if p]
+        if request.method == "GET" and parts[:1] == ["sandbox-files"] and len(parts) == 3:
+            job = self.hrm.get(parts[1])
+            if job is None or not self.hrm.done(job):
+                return _message(404, "no such export file")
+            body = csv_rows(job.tenant, job.dataset, min(self.config.records, 500)).encode()
+            return SandboxResponse(200, body, {"Content-Type": "text/csv; charset=utf-8"})
+        grant = self.tokens.connect_token(_bearer(request))
+        if grant is None:
+            return _message(401, "missing, unknown or expired access token",
+                            {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if len(parts) >= 5 and parts[0] == "v1" and parts[1] == "command" and parts[3] == "hrm":
+            if request.method != "POST":
+                return _message(405, "use POST to begin an export")
+            job = self.hrm.begin(grant.tenant_id, "/".join(parts[2:]))
+            return _json(202, {"jobId": job.id})
+        if len(parts) >= 6 and parts[0] == "v1" and parts[1] == "query" and parts[3] == "hrm":
+            if request.method != "GET":
+                return _message(405, "use GET to query an export")
+            dataset, job_id = "/".join(parts[2:-1]), parts[-1]
+            job = self.hrm.get(job_id, grant.tenant_id)
+            if job is None or job.dataset != dataset:
+                return _message(404, f"no export job {job_id}")
+            if not self.hrm.done(job):
+                return _json(202, {"jobId": job.id, "status": "InProgress"})
+            location = f"https://{HRM_HOST}/sandbox-files/{job.id}/{dataset.split('/')[-1]}.csv"
+            return _json(200, {"jobId": job.id, "status": "Completed", file_field(dataset): [location]})
+        return _message(404, "the HRM emulation serves POST /v1/command/{country}/hrm/{dataset} and "
+                             "GET /v1/query/{country}/hrm/{dataset}/{jobId}")
 
     # shared by both gateways -----------------------------------------------------------------
     def _gateway_call(self, request: SandboxRequest, path: str, base: str, gateway: Gateway,

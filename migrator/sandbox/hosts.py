@@ -1,9 +1,9 @@
 """The hosts the emulator answers for, and which gateway each one is.
 
-Intercepted through the proxy: the two gateways of the move, Visma Connect, and the Sales Order
-API (`salesorder.visma.net`, not part of the move, served by a small emulation so unmodified code
-that also calls it can run). Other hosts outside the move (the Journal Transaction API, the HRM
-analytics host, anything else) are refused with a JSON error naming the host: the sandbox never
+Intercepted through the proxy: the two gateways of the move, Visma Connect, the Sales Order API
+(`salesorder.visma.net`) and the HRM analytics export API (`api.analytics1.hrm.visma.net`); the
+last two are not part of the move and are small emulations, so unmodified code that also calls
+them can run. Other hosts (the Journal Transaction API, anything else) are refused with a JSON error naming the host: the sandbox never
 forwards a request to the internet.
 """
 
@@ -15,10 +15,11 @@ VNI_HOST = "integration.visma.net"
 API_HOST = "api.finance.visma.net"
 CONNECT_HOST = "connect.visma.com"
 SALES_ORDER_HOST = "salesorder.visma.net"
+HRM_HOST = "api.analytics1.hrm.visma.net"
 VISMA_HOSTS = frozenset({VNI_HOST, API_HOST, CONNECT_HOST})
-INTERCEPTED_HOSTS = VISMA_HOSTS | {SALES_ORDER_HOST}
+INTERCEPTED_HOSTS = VISMA_HOSTS | {SALES_ORDER_HOST, HRM_HOST}
 # documented as outside the move; named in the refusal so the user knows why
-OUTSIDE_MOVE_NOT_EMULATED = ("journaltx.visma.net", "api.analytics1.hrm.visma.net")
+OUTSIDE_MOVE_NOT_EMULATED = ("journaltx.visma.net",)
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -27,6 +28,7 @@ class Gateway(str, Enum):
     API_MANAGEMENT = "api-management"
     CONNECT = "connect"
     SALES_ORDER = "sales-order"
+    HRM = "hrm-analytics"
 
 
 def gateway_for(host: str, path: str) -> Gateway | None:
@@ -44,6 +46,8 @@ def gateway_for(host: str, path: str) -> Gateway | None:
         return Gateway.CONNECT
     if name == SALES_ORDER_HOST:
         return Gateway.SALES_ORDER
+    if name == HRM_HOST:
+        return Gateway.HRM
     if name in LOCAL_HOSTS or not name:
         lowered = path.lower()
         if lowered.startswith("/api/"):

@@ -127,4 +127,36 @@ def test_code_calling_the_old_host_and_the_sales_order_host_runs_through_the_pro
     assert "journaltx.visma.net" in refused and "outside the move" in refused
     assert ("GET", "salesorder.visma.net", "/api/v1/salesorder") in seen
     assert env["VNI_SANDBOX_INTERCEPTS"] == \
-        "api.finance.visma.net,connect.visma.com,integration.visma.net,salesorder.visma.net"
+        "api.analytics1.hrm.visma.net,api.finance.visma.net,connect.visma.com,integration.visma.net,salesorder.visma.net"
+
+
+HRM_SCRIPT = textwrap.dedent('''
+    import csv, io, time
+    import requests
+    BASE = "https://api.analytics1.hrm.visma.net"
+    token = requests.post("https://connect.visma.com/connect/token", data={"grant_type": "client_credentials",
+                          "client_id": "isv_x", "client_secret": "s", "tenant_id": "a29c193a"}).json()["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    job = requests.post(BASE + "/v1/command/nl/hrm/employees", json={"callbackAddress": BASE}, headers=auth).json()
+    statuses = []
+    while True:
+        answer = requests.get(BASE + "/v1/query/nl/hrm/employees/" + job["jobId"], headers=auth)
+        statuses.append(answer.status_code)
+        if answer.status_code == 200:
+            break
+        time.sleep(0.005)
+    rows = list(csv.DictReader(io.StringIO(requests.get(answer.json()["employeeFileUris"][0]).text)))
+    print(statuses[0], statuses[-1], answer.json()["status"], len(rows), sorted(rows[0]))
+''')
+
+
+def test_hrm_export_code_runs_through_the_proxy(tmp_path):
+    # an export job takes 5 model seconds: 0.25 real seconds here, long enough to be polled while running
+    with running_sandbox(time_scale=0.05, records=40, state_dir=tmp_path) as box:
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        env.update(_printed_env(box.port, tmp_path))
+        run = subprocess.run([sys.executable, "-c", HRM_SCRIPT], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[:4] == ["202", "200", "Completed", "40"]  # 202 while running, 200 with the file
+    assert "businessemailaddress" in run.stdout
