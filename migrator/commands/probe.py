@@ -156,7 +156,7 @@ def command(path: Path | None, sandbox: bool, base_url: str | None, endpoint_spe
     document = report_json(results, base_url=api_base if not sandbox else "sandbox", sandbox=sandbox,
                            time_scale=scale, gateway_limit=gateway_limit, stopped=stopped)
     if results:
-        click.echo(render_table(document["endpoints"]))
+        click.echo(render_table(document["endpoints"], sandbox=sandbox))
     if json_path is not None:
         try:
             write_json(json_path, document)

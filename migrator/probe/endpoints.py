@@ -34,6 +34,9 @@ _VERSIONED_BASE = re.compile(
     r"""(?ix)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*["'`][^"'`\n]*?
     (?:controller/api/|api\.finance\.visma\.net/)(?P<version>v\d+)/?["'`]"""
 )
+# a URL's host written before a match on the same line; only the two gateways of the move are probed
+_HOST_BEFORE = re.compile(r"(?i)https?://(?P<host>[a-z0-9.-]+)[^\s\"'`]*$")
+_MOVE_HOSTS = {"integration.visma.net", "api.finance.visma.net"}
 _PAGE_SIZE = re.compile(r"""(?i)page_?size["']?\s*(?:[:=,]|=>)\s*["']?(?P<size>\d{1,6})""")
 _NOT_LISTS = {"background", "token", "authorize"}
 _NEAR_LINES = 30
@@ -107,6 +110,13 @@ class _Joined:
         return self.at
 
 
+def _outside_the_move(text: str, offset: int) -> bool:
+    """Whether the path at `offset` belongs to a URL on another host (salesorder.visma.net, ...)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = _HOST_BEFORE.search(text[line_start:offset + 1])
+    return before is not None and before["host"].lower() not in _MOVE_HOSTS
+
+
 def scan_text(text: str, label: str) -> list[ProbeEndpoint]:
     """Endpoints in one file's text, each with the page size written nearest to it."""
     visma_file = bool(_HOSTS.search(text))
@@ -125,7 +135,7 @@ def scan_text(text: str, label: str) -> list[ProbeEndpoint]:
             continue
         seen_spans.add(match.start("version"))
         resource = match["resource"]
-        if resource.lower() in _NOT_LISTS:
+        if resource.lower() in _NOT_LISTS or _outside_the_move(text, match.start("version")):
             continue
         line = _line_of(text, match.start())
         near = sorted((abs(size_line - line), size) for size_line, size in sizes if abs(size_line - line) <= _NEAR_LINES)

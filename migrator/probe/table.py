@@ -25,7 +25,12 @@ def _cell(row: dict[str, Any], key: str) -> str:
     return str(value)
 
 
-def render_table(endpoints: list[dict[str, Any]]) -> str:
+SANDBOX_NOTE = ("timed against the sandbox: the emulator's own latency model (synthetic), "
+                "not a prediction of production")
+
+
+def render_table(endpoints: list[dict[str, Any]], sandbox: bool = False) -> str:
+    """The table; `sandbox` labels every figure as the emulator's model."""
     rows = [[_cell(row, key) for _, key, _ in _COLUMNS] for row in endpoints]
     widths = [max(len(title), *(len(r[i]) for r in rows)) if rows else len(title)
               for i, (title, _, _) in enumerate(_COLUMNS)]
@@ -35,4 +40,6 @@ def render_table(endpoints: list[dict[str, Any]]) -> str:
     out += [line(r) for r in rows]
     out.append("seconds per request (model seconds); call = predicted at the integration's page size; "
                "sweep = all pages")
+    if sandbox:
+        out.append(SANDBOX_NOTE)
     return "\n".join(out)

@@ -9,6 +9,9 @@ from migrator.redact import redact, redact_obj
 from migrator.report.html import DEADLINES, FIX_LABELS, OPEN_QUESTIONS
 from migrator.report.manual_steps import SENDER_IPS
 
+SANDBOX_TIMINGS = ("Timed against the sandbox: these are the emulator's own latency model (synthetic), "
+                   "not a prediction of production.")
+
 
 def cell(text: object) -> str:
     """Text safe inside a Markdown table cell: no pipes, newlines or raw HTML."""
@@ -70,6 +73,8 @@ def render(document: dict[str, Any], max_findings: int = 500) -> str:
     if probe is None:
         out.append("Not measured (run `vni-migrate audit PATH --sandbox` or `--base-url URL`).")
     else:
+        if probe.get("sandbox"):
+            out += [SANDBOX_TIMINGS, ""]
         out += ["| endpoint | p50 s | p95 s | max s | predicted request s | predicted sweep s | verdict |",
                 "|---|---:|---:|---:|---:|---:|---|"]
         for e in probe.get("endpoints", []):

@@ -3,13 +3,18 @@
 `requests`, `httpx`, `urllib`, curl and most HTTP stacks honour `HTTPS_PROXY`; they open a
 CONNECT tunnel to the sandbox, which answers TLS for the Visma hosts with a certificate from the
 local test CA named in `SSL_CERT_FILE` (httpx, OpenSSL), `REQUESTS_CA_BUNDLE` (requests),
-`CURL_CA_BUNDLE` (curl) and `NODE_EXTRA_CA_CERTS` (Node).
+`CURL_CA_BUNDLE` (curl) and `NODE_EXTRA_CA_CERTS` (Node). `VNI_SANDBOX_INTERCEPTS` lists the
+hosts the proxy answers for; any other host gets a 502 naming it (nothing is forwarded).
 """
 
 from __future__ import annotations
 
 import shlex
 from pathlib import Path
+
+from migrator.sandbox.hosts import INTERCEPTED_HOSTS
+
+INTERCEPTS_VARIABLE = "VNI_SANDBOX_INTERCEPTS"  # documents, in the environment itself, what the proxy answers for
 
 
 def proxy_environment(proxy_url: str, ca_bundle: Path, ca_cert: Path) -> dict[str, str]:
@@ -22,6 +27,7 @@ def proxy_environment(proxy_url: str, ca_bundle: Path, ca_cert: Path) -> dict[st
         "REQUESTS_CA_BUNDLE": bundle,
         "CURL_CA_BUNDLE": bundle,
         "NODE_EXTRA_CA_CERTS": str(ca_cert),
+        INTERCEPTS_VARIABLE: ",".join(sorted(INTERCEPTED_HOSTS)),
     }
     for name in ("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"):
         env[name.lower()] = env[name]  # some clients read only the lower-case names

@@ -31,6 +31,14 @@ DEFAULT_LATENCY: dict[str, LatencyModel] = {
     "supplierinvoice": LatencyModel(1.0, 0.06),
     "journaltransaction": LatencyModel(5.0, 0.211),
     "generalledgertransactions": LatencyModel(3.0, 0.3, 0.001),
+    # roots a probe of a real integration meets often: department OK, generalLedgerBalance APPROACHING
+    # (205 s at 1000), inventory EXCEEDS (250.5 s at 1000); every other root uses DEFAULT_MODEL
+    "department": LatencyModel(0.2, 0.004),
+    "generalledgerbalance": LatencyModel(5.0, 0.2),
+    "inventory": LatencyModel(0.5, 0.25),
+    "salesorder": LatencyModel(1.0, 0.1),
 }
+
+DEFAULT_MODEL = LatencyModel(0.2, 0.005)
 
 SINGLE_RECORD = LatencyModel(0.1, 0.0)

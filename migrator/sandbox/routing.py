@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from migrator.sandbox.hosts import VISMA_HOSTS
+from migrator.sandbox.hosts import INTERCEPTED_HOSTS
 
 
 class SandboxRoutingTransport(httpx.BaseTransport):
@@ -18,7 +18,7 @@ class SandboxRoutingTransport(httpx.BaseTransport):
         self.inner = inner or httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.host.lower() in VISMA_HOSTS:
+        if request.url.host.lower() in INTERCEPTED_HOSTS:
             request.url = request.url.copy_with(scheme="http", host=self.host, port=self.port)
         return self.inner.handle_request(request)
 

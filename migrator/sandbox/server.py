@@ -25,15 +25,22 @@ Three ways to reach it:
   `requests`/`httpx` tunnel `https://integration.visma.net/...` here (CONNECT proxy + local CA).
 
 Keyword arguments of `running_sandbox` are `SandboxConfig` fields (`gateway_limit`, `time_scale`,
-`records`, `records_per_resource`, `max_page_size`, `latency`, `webhook_url`, `token_ttl`,
-`clients`, `rate_limit`, `rate_window`, `strict_vni_tokens`, `state_dir`) plus `host` and `port`.
+`records`, `records_per_resource`, `max_page_size`, `latency`, `webhook_url`, `webhook_secret`,
+`signature_header`, `webhook_attempts`, `webhook_retry_interval`, `token_ttl`, `clients`,
+`rate_limit`, `rate_window`, `vni_mode`, `vni_rate_limit`, `vni_rate_window`, `strict_vni_tokens`,
+`job_retention`, `state_dir`) plus `host` and `port`. `vni_mode="pre-2025"` runs legacy code
+against the old host as it used to answer (see `SandboxConfig`).
+
+Resources, list shapes (array or `{pageNumber, pageSize, totalCount, records}`), maxPageSize and
+filters come from `migrator/sandbox/api/description.yaml`, which records the source of each fact.
+Records in lists carry `metadata {totalCount, maxPageSize}`. Data, created records and background
+jobs are per tenant (the token's `tenant_id`; on VNI the `ipp-company-id` header).
 
 Emulator choices where Visma documents nothing: the 240 s cut answers 504 with a JSON message
-(API Management only, not VNI); v1 lists are JSON arrays whose records carry
-`metadata {totalCount, maxPageSize}`, v2 lists are `{pageNumber, pageSize, totalCount, records}`;
-`/content` of an unfinished job is 404; `erp-api-background: <URL>` is refused (400) by API
-Management and honoured by VNI; webhook bodies are the state document; the legacy
-`/API/controller/api/` prefix on api.finance.visma.net is 404.
+(API Management only, not VNI); `/content` of an unfinished job is 404; `erp-api-background: <URL>`
+is refused (400) by API Management and honoured by VNI; webhook bodies are the state document; the
+legacy `/API/controller/api/` prefix on api.finance.visma.net is 404; retired VNI endpoints answer
+410; the Sales Order host is a small emulation, other hosts outside the move get a 502 naming them.
 '''
 
 from __future__ import annotations
@@ -58,7 +65,7 @@ import httpx
 from migrator.sandbox.app import SandboxApp, SandboxRequest
 from migrator.sandbox.config import SandboxConfig
 from migrator.sandbox.environment import export_lines, proxy_environment
-from migrator.sandbox.hosts import VISMA_HOSTS, host_name
+from migrator.sandbox.hosts import INTERCEPTED_HOSTS, host_name, refusal
 from migrator.sandbox.routing import SandboxRoutingTransport
 from migrator.sandbox.tls import LocalCA
 from migrator.sandbox.webhooks import Delivery
@@ -80,8 +87,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_CONNECT(self) -> None:
         target_host = host_name(self.path.rpartition(":")[0] or self.path)
-        if target_host not in VISMA_HOSTS:
-            self._plain(502, f"the sandbox proxies only {', '.join(sorted(VISMA_HOSTS))}")
+        if target_host not in INTERCEPTED_HOSTS:
+            self._plain(502, refusal(target_host))
             self.close_connection = True
             return
         self.send_response(200, "Connection established")
@@ -99,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _plain(self, status: int, text: str) -> None:
         body = json.dumps({"message": text}).encode()
-        self.send_response(status)
+        self.send_response(status, text if status == 502 else None)  # the reason phrase names the host too
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -222,11 +229,16 @@ class Sandbox:
         kwargs.setdefault("timeout", httpx.Timeout(10.0, read=600.0))
         return httpx.Client(transport=self.transport(), trust_env=False, **kwargs)
 
-    def issue_token(self, tenant_id: str = "1234567", client_id: str = "sandbox-client") -> str:
-        """A valid Visma Connect access token, without an HTTP round trip."""
+    @property
+    def webhook_secret(self) -> str:
+        """The signature key of the emulated Developer Portal subscription (printed at start-up)."""
+        return self.app.webhook_secret
+
+    def issue_token(self, tenant_id: str = "1234567", client_id: str = "sandbox-client", scope: str = "") -> str:
+        """A valid Visma Connect service token (all four scopes unless `scope` names some), no HTTP round trip."""
         secret = (self.config.clients or {}).get(client_id, "sandbox-secret")
         grant = self.app.tokens.issue_connect({"grant_type": "client_credentials", "client_id": client_id,
-                                               "client_secret": secret, "tenant_id": tenant_id})
+                                               "client_secret": secret, "tenant_id": tenant_id, "scope": scope})
         return str(grant["access_token"])
 
 

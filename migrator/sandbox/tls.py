@@ -15,7 +15,7 @@ from pathlib import Path
 import certifi
 import trustme
 
-from migrator.sandbox.hosts import VISMA_HOSTS
+from migrator.sandbox.hosts import INTERCEPTED_HOSTS
 
 CA_CERT = "ca-cert.pem"
 CA_KEY = "ca-key.pem"
@@ -66,8 +66,8 @@ class LocalCA:
         return self.state_dir / CA_BUNDLE
 
     def server_context(self) -> ssl.SSLContext:
-        """A server context whose certificate covers the three Visma hosts (and 127.0.0.1, localhost)."""
-        leaf = self._ca.issue_cert(*sorted(VISMA_HOSTS), "localhost", "127.0.0.1")
+        """A server context whose certificate covers the intercepted hosts (and 127.0.0.1, localhost)."""
+        leaf = self._ca.issue_cert(*sorted(INTERCEPTED_HOSTS), "localhost", "127.0.0.1")
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         leaf.configure_cert(context)
         return context

@@ -16,7 +16,8 @@ from migrator.background import HELPER_FILE, helper_source
 from migrator.sandbox.server import Sandbox, running_sandbox
 
 # 240 model seconds become 0.48 real seconds; a 1000-record general-ledger page takes 303 (0.61 s).
-SCALE = {"time_scale": 0.002, "records": 1200, "gateway_limit": 240}
+SCALE = {"time_scale": 0.002, "records": 1200, "gateway_limit": 240,
+         "vni_mode": "pre-2025"}  # the legacy run sends a Visma Connect token to the old host, as VNI once accepted
 FAILING_PAGE = "13"  # the emulator has no failing job; this page's worker raises (see _failing_page)
 
 _COMMON = '''
@@ -104,10 +105,10 @@ def _failing_page(box: Sandbox) -> None:
     """Make the emulator's job worker raise for one page, as a broken back end would: the job ends Failed."""
     original = box.app._resource
 
-    def resource(method, path, query, body, base):  # type: ignore[no-untyped-def]
+    def resource(method, path, query, body, base, *tenant):  # type: ignore[no-untyped-def]
         if query.get("pageNumber") == [FAILING_PAGE]:
             raise RuntimeError("general ledger period 2024-13 is closed")
-        return original(method, path, query, body, base)
+        return original(method, path, query, body, base, *tenant)
 
     box.app._resource = resource  # type: ignore[method-assign]
 

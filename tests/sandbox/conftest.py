@@ -15,6 +15,14 @@ VNI = "https://integration.visma.net/API/controller/api"
 FAST = {"time_scale": 0.002, "records": 300}
 
 
+def vni_token(client, client_id: str = "legacy-app", user: str = "user") -> str:
+    """A token from the old host's own token endpoint (today it accepts no other bearer)."""
+    answer = client.post("https://integration.visma.net/API/security/api/v2/token",
+                         data={"grant_type": "authorization_code", "code": user, "client_id": client_id})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["token"]
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     with running_sandbox(**FAST) as box:

@@ -6,7 +6,7 @@ import time
 
 from migrator.sandbox.server import running_sandbox
 
-from .conftest import API, FAST
+from .conftest import API, FAST, vni_token
 
 
 def _poll(client, url, headers, timeout=5.0):
@@ -84,8 +84,25 @@ def test_subscription_dispatches_webhook_with_custom_headers(webhook_listener):
 def test_vni_url_value_still_posts_to_that_url(webhook_listener, sandbox):
     with sandbox.client() as client:
         accepted = client.get("https://integration.visma.net/API/controller/api/v1/account",
-                              headers={"Authorization": "Bearer legacy", "erp-api-background": webhook_listener.url})
+                              headers={"Authorization": f"Bearer {vni_token(client)}",
+                                       "erp-api-background": webhook_listener.url})
     assert accepted.status_code == 202
     assert accepted.json()["stateLocation"].startswith("https://integration.visma.net/API/controller/api/v1/background/")
     assert webhook_listener.event.wait(5)
     assert webhook_listener.received[0][1]["statusCode"] == 200
+
+
+def test_jobs_expire_after_24_model_hours_like_an_unknown_id():
+    # 24 model hours at this scale are 0.864 real seconds
+    with running_sandbox(time_scale=0.00001, records=50) as box, box.client() as client:
+        auth = {"Authorization": f"Bearer {box.issue_token()}"}
+        location = client.get(f"{API}/v1/customer", headers={**auth, "erp-api-background": "none"}).json()["stateLocation"]
+        fresh = _poll(client, location, auth)
+        content = client.get(f"{location}/content", headers=auth)
+        time.sleep(1.0)
+        expired = client.get(location, headers=auth)
+        expired_content = client.get(f"{location}/content", headers=auth)
+        kept = len(box.app.jobs)
+    assert fresh["status"] == "Finished" and content.status_code == 200 and len(content.json()) == 50
+    assert expired.status_code == expired_content.status_code == 404
+    assert kept == 0  # forgotten, not only hidden: memory stays bounded

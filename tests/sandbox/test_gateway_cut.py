@@ -6,7 +6,7 @@ import time
 
 from migrator.sandbox.latency import DEFAULT_LATENCY
 
-from .conftest import API, VNI
+from .conftest import API, VNI, vni_token
 
 
 def test_long_call_is_cut_like_a_gateway_timeout(sandbox):
@@ -38,7 +38,7 @@ def test_vni_has_no_cut(sandbox):
     sandbox.config.gateway_limit = 60
     with sandbox.client() as client:
         response = client.get(f"{VNI}/v1/generalledgertransactions", params={"pageSize": 1000},
-                              headers={"Authorization": "Bearer legacy-token", "ipp-company-id": "1234567"})
+                              headers={"Authorization": f"Bearer {vni_token(client)}", "ipp-company-id": "1234567"})
     assert response.status_code == 200 and len(response.json()) == 300
 
 

@@ -34,10 +34,21 @@ def test_last_page_is_partial_and_beyond_is_empty(sandbox):
     assert _get(sandbox, "/v1/customerinvoice", pageNumber=4, pageSize=120).json() == []
 
 
-def test_v2_answers_the_paged_object_shape(sandbox):
-    body = _get(sandbox, "/v2/customer", pageNumber=2, pageSize=10).json()
+def test_paged_object_shape_where_the_spec_returns_one(sandbox):
+    # the spec's BasePaginationDto shape belongs to a few v1 roots, not to "v2"
+    body = _get(sandbox, "/v1/salesperson", pageNumber=2, pageSize=10).json()
     assert (body["pageNumber"], body["pageSize"], body["totalCount"]) == (2, 10, 300)
     assert len(body["records"]) == 10
+
+
+def test_v2_journaltransaction_is_an_array_paged_by_lines_as_in_the_spec(sandbox):
+    first = _get(sandbox, "/v2/journaltransaction", pageNumber=1, pageSize=3).json()
+    second = _get(sandbox, "/v2/journaltransaction", pageNumber=2, pageSize=3).json()
+    assert isinstance(first, list) and first[0]["metadata"]["totalCount"] == 600  # 300 batches, 2 lines each
+    assert [(r["batchNumber"], len(r["journalTransactionLines"])) for r in first] == [("GL200000", 2), ("GL200001", 1)]
+    # the batch split by the page boundary continues on the next page with its remaining line
+    assert [(r["batchNumber"], [x["lineNumber"] for x in r["journalTransactionLines"]]) for r in second] == \
+        [("GL200001", [2]), ("GL200002", [1, 2])]
 
 
 def test_invalid_paging_is_400(sandbox):

@@ -51,7 +51,8 @@ def _printed_env(port: int, state_dir) -> dict[str, str]:
 
 @pytest.fixture
 def routed(tmp_path):
-    with running_sandbox(time_scale=0.002, records=50, state_dir=tmp_path) as box:
+    # legacy code with an arbitrary bearer on the old host: VNI as it answered before 2025
+    with running_sandbox(time_scale=0.002, records=50, state_dir=tmp_path, vni_mode="pre-2025") as box:
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         yield box, {**env, **_printed_env(box.port, tmp_path)}
 
@@ -93,3 +94,69 @@ def test_without_the_env_the_ca_is_not_trusted(routed):
 def test_print_env_without_a_fixed_port_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["sandbox", "--print-env", "--port", "0", "--state-dir", str(tmp_path)])
     assert result.exit_code == 2
+
+
+BOTH_HOSTS_SCRIPT = textwrap.dedent('''
+    import requests
+    token = requests.post("https://integration.visma.net/API/security/api/v2/token",
+                          data={"grant_type": "authorization_code", "code": "x"}).json()["token"]
+    erp = requests.get("https://integration.visma.net/API/controller/api/v1/customer", params={"pageSize": 3},
+                       headers={"Authorization": "Bearer " + token, "ipp-company-id": "1234567"})
+    grant = requests.post("https://connect.visma.com/connect/token", data={"grant_type": "client_credentials",
+                          "client_id": "c", "client_secret": "s", "tenant_id": "1234567"}).json()
+    orders = requests.get("https://salesorder.visma.net/api/v1/salesorder", params={"pageSize": 4},
+                          headers={"Authorization": "Bearer " + grant["access_token"]})
+    print(erp.status_code, len(erp.json()), orders.status_code, len(orders.json()))
+    try:
+        requests.get("https://journaltx.visma.net/api/v1/journal")
+    except requests.exceptions.ProxyError as exc:
+        print("refused:", exc)
+''')
+
+
+def test_code_calling_the_old_host_and_the_sales_order_host_runs_through_the_proxy(tmp_path):
+    with running_sandbox(time_scale=0.002, records=50, state_dir=tmp_path) as box:  # the old host as it is today
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        env.update(_printed_env(box.port, tmp_path))
+        run = subprocess.run([sys.executable, "-c", BOTH_HOSTS_SCRIPT], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+        seen = set(box.app.requests_seen)
+    assert run.returncode == 0, run.stderr
+    first, refused = run.stdout.splitlines()
+    assert first.split() == ["200", "3", "200", "4"]
+    assert "journaltx.visma.net" in refused and "outside the move" in refused
+    assert ("GET", "salesorder.visma.net", "/api/v1/salesorder") in seen
+    assert env["VNI_SANDBOX_INTERCEPTS"] == \
+        "api.analytics1.hrm.visma.net,api.finance.visma.net,connect.visma.com,integration.visma.net,salesorder.visma.net"
+
+
+HRM_SCRIPT = textwrap.dedent('''
+    import csv, io, time
+    import requests
+    BASE = "https://api.analytics1.hrm.visma.net"
+    token = requests.post("https://connect.visma.com/connect/token", data={"grant_type": "client_credentials",
+                          "client_id": "isv_x", "client_secret": "s", "tenant_id": "a29c193a"}).json()["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    job = requests.post(BASE + "/v1/command/nl/hrm/employees", json={"callbackAddress": BASE}, headers=auth).json()
+    statuses = []
+    while True:
+        answer = requests.get(BASE + "/v1/query/nl/hrm/employees/" + job["jobId"], headers=auth)
+        statuses.append(answer.status_code)
+        if answer.status_code == 200:
+            break
+        time.sleep(0.005)
+    rows = list(csv.DictReader(io.StringIO(requests.get(answer.json()["employeeFileUris"][0]).text)))
+    print(statuses[0], statuses[-1], answer.json()["status"], len(rows), sorted(rows[0]))
+''')
+
+
+def test_hrm_export_code_runs_through_the_proxy(tmp_path):
+    # an export job takes 5 model seconds: 0.25 real seconds here, long enough to be polled while running
+    with running_sandbox(time_scale=0.05, records=40, state_dir=tmp_path) as box:
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        env.update(_printed_env(box.port, tmp_path))
+        run = subprocess.run([sys.executable, "-c", HRM_SCRIPT], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[:4] == ["202", "200", "Completed", "40"]  # 202 while running, 200 with the file
+    assert "businessemailaddress" in run.stdout

@@ -40,7 +40,9 @@ def _session(sandbox) -> requests.Session:  # type: ignore[no-untyped-def]
 def _legacy_delivery(package: Path) -> list[dict]:
     """The unmigrated example: VNI calls the webhook URL; what did the listener get?"""
     with imported(package, "visma_sync.background", "visma_sync.webhooks") as (background, webhooks):
-        with werkzeug_server(webhooks.create_app()) as listener, running_sandbox(time_scale=0.002, records=50) as sandbox:
+        with werkzeug_server(webhooks.create_app()) as listener, running_sandbox(
+            time_scale=0.002, records=50, vni_mode="pre-2025"  # legacy code: VNI as it answered before 2025
+        ) as sandbox:
             background.WEBHOOK_BASE = f"{listener}/visma"  # the URL's host is ours; its path and query are not touched
             background.start_invoice_export(_session(sandbox), tenant=42, batch=7)
             wait_for(lambda: webhooks.RECEIVED, "the legacy listener got no notification")
