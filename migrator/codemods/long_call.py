@@ -25,12 +25,7 @@ from migrator import urls
 from migrator.background import HELPER_MODULE, helper_source
 from migrator.background.http_calls import HttpCall, HttpCallFinder
 from migrator.background.placement import placement
-from migrator.background.rewrite import (
-    has_helper_import,
-    import_edit,
-    is_wrapped,
-    wrap_edits,
-)
+from migrator.background.rewrite import has_helper_import, is_wrapped
 from migrator.background.timings import (
     background_list,
     endpoint_key,
@@ -40,6 +35,7 @@ from migrator.background.timings import (
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
+from migrator.structural.requests import AddImport, StructuralRequest, WrapCall
 from migrator.suppression import find_suppressions
 
 KIND = "long-call"
@@ -154,17 +150,22 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
                        "the helper supports requests and httpx only")
             out.append(ctx.finding(rule, call.node, message, fix=FixSafety.MANUAL, extra=extra))
             continue
-        edits = wrap_edits(ctx.text, ctx.index, call.node, call.library == "httpx-async")
         if suppressed is None:
             suppressed = _suppressed_lines(ctx, rule)
-        if edits is None or call.node.lineno in suppressed:
+        if call.node.lineno in suppressed:
             out.append(ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), extra=extra))
             continue
+        # A structural fix: the LibCST stage wraps the call and adds the import, only when it is fixed.
+        start, end = ctx.index.node_span(call.node)
+        function = "call_async" if call.library == "httpx-async" else "call"
+        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function)]
         if needs_import:
-            edits.append(import_edit(ctx.text, ctx.index, ctx.tree, where.import_line))
+            requests.append(AddImport.from_line(where.import_line))
         if where.path is not None:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
-        out.append(ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), edits, extra=extra))
+        finding = ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), extra=extra)
+        finding.structural = tuple(requests)
+        out.append(finding)
     return out
 
 
