@@ -54,19 +54,22 @@ class StructuralPlan:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self._nodes: dict[tuple[int, int], list[cst.CSTNode]] = {}
         for node in self.positions.ranges:
-            if isinstance(node, (cst.Call, cst.FunctionDef)):
+            if isinstance(node, cst.Call):
                 self._nodes.setdefault(self.positions.span(node), []).append(node)
 
     def node(self, start: int, end: int, kind: type) -> cst.CSTNode:
         for node in self._nodes.get((start, end), []):
             if isinstance(node, kind):
                 return node
-        if kind is cst.FunctionDef:  # ast spans a def from `def` (or its first decorator) on
-            for (s, e), nodes in self._nodes.items():
-                for node in nodes:
-                    if isinstance(node, cst.FunctionDef) and e == end and s <= start:
-                        return node
         raise Refused("LibCST could not locate this code; change it by hand")
+
+    def function(self, start: int) -> cst.FunctionDef:
+        """The def whose `def` keyword (ast's position for a function) is on the line of `start`."""
+        line = next(i for i in range(len(self.positions.starts), 0, -1) if self.positions.starts[i - 1] <= start)
+        for node in self.positions.ranges:
+            if isinstance(node, cst.FunctionDef) and self.positions.ranges[node.name].start.line == line:
+                return node
+        raise Refused("LibCST could not locate this function; change it by hand")
 
     def indent_tokens(self, node: cst.CSTNode) -> list[str]:
         """The indentation of the blocks around `node`, outermost first."""
@@ -104,28 +107,80 @@ class StructuralPlan:
         return char_edits(old_code, self.code(new, indent), start)
 
     def remove_parameters(self, request: RemoveParameters) -> list[Edit]:
-        node = self.node(request.start, request.end, cst.FunctionDef)
-        assert isinstance(node, cst.FunctionDef)
+        node = self.function(request.start)
         new_params = without_parameters(node.params, set(request.names))
-        new = node.with_changes(params=new_params)
-        if not new_params.children:  # nothing left: no line break or comma inside the parentheses
-            new = new.with_changes(whitespace_before_params=cst.SimpleWhitespace(""))
+        before = node.whitespace_before_params
+        new_before = cst.SimpleWhitespace("") if not _elements(new_params) else before
         indent = self.indent_tokens(node)
-        old_code = self.code(node, indent)
-        start, end = self.positions.span(node)
+        old_code = self.code(before, indent) + self.code(node.params, indent)
+        new_code = self.code(new_before, indent) + self.code(new_params, indent)
+        _, end = self.positions.span(node.params)
+        start = end - len(old_code)
         if self.text[start:end] != old_code:
-            raise Refused("LibCST could not locate this function exactly; change it by hand")
-        return char_edits(old_code, self.code(new, indent), start)
+            raise Refused("LibCST could not locate this function's parameters exactly; change them by hand")
+        return char_edits(old_code, new_code, start)
 
     def import_edits(self, imports: Sequence[AddImport]) -> list[Edit]:
+        """Edits adding the imports: a name joins the end of an existing `from module import ...`
+        (the names keep their order); anything else is a new line placed by `AddImportsVisitor`."""
+        pending = list(dict.fromkeys(imports))
+        edits: list[Edit] = []
+        for request in list(pending):
+            joined = self._join_existing(request)
+            if joined is not None:
+                edits.append(joined)
+                pending.remove(request)
+        if not pending:
+            return edits
+        return edits + self._visitor_edits(pending)
+
+    def _join_existing(self, request: AddImport) -> Edit | None:
+        if request.name is None:
+            return None
+        for statement in self.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if (isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
+                        and cst.helpers.get_full_name_for_node(small.module) == request.module
+                        and not isinstance(small.names, cst.ImportStar)):
+                    names = list(small.names)
+                    last = names[-1]
+                    comma = last.comma if isinstance(last.comma, cst.Comma) else cst.Comma(
+                        whitespace_after=cst.SimpleWhitespace(" "))
+                    trailing = last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
+                    if isinstance(trailing, cst.Comma):  # `(a, b,\n)`: the new name goes before the `)`
+                        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                        trailing = last.comma
+                    names[-1] = last.with_changes(comma=comma)
+                    names.append(cst.ImportAlias(name=cst.Name(request.name), comma=trailing))
+                    new = small.with_changes(names=names)
+                    start, _ = self.positions.span(small)
+                    return _single(char_edits(self.code(small, []), self.code(new, []), start))
+        return None
+
+    def _visitor_edits(self, pending: list[AddImport]) -> list[Edit]:
         context = CodemodContext()
-        for request in dict.fromkeys(imports):
+        for request in pending:
             if request.name:
                 AddImportsVisitor.add_needed_import(context, request.module, request.name)
             else:
                 AddImportsVisitor.add_needed_import(context, request.module)
         new = AddImportsVisitor(context).transform_module(self.module)
         return line_edits(self.text, new.code)
+
+    def check_module_binding(self, adds: AddImport) -> None:
+        """Refuse when the name the import binds is bound anywhere in the module to something else
+        (a later `request = ...` would silently replace the imported object)."""
+        for scope in set(self.scopes.values()):
+            if scope is None:
+                continue
+            for assignment in scope.assignments[adds.binds]:
+                if isinstance(assignment, Assignment) and not _is_same_import(assignment.node, adds):
+                    bound = assignment.node
+                    where = f" (line {self.line(bound)})" if bound in self.positions.ranges else ""
+                    raise Refused(f"`{adds.binds}` is already bound in this module{where}; importing "
+                                  f"`{adds.line}` would change what that code uses: rename it first")
 
     def check_binding(self, node: cst.CSTNode, name: str, adds: AddImport | None) -> None:
         """Refuse when `name`, as seen from `node`, is bound to anything but the import we add."""
@@ -143,6 +198,13 @@ class StructuralPlan:
                 f"`{name}` is already bound in this code{where} to something other than the helper; "
                 f"rename that binding, or route the call through the helper yourself"
             )
+
+
+def _single(edits: list[Edit]) -> Edit:
+    start, end = min(e.start for e in edits), max(e.end for e in edits)
+    if len(edits) == 1:
+        return edits[0]
+    raise Refused(f"the import could not be joined as one edit ({start}-{end})")
 
 
 def _visible(scope: Scope, name: str) -> list[Assignment | BuiltinAssignment]:
@@ -215,35 +277,58 @@ class _Realign(cst.CSTTransformer):
         )
 
 
+_PARAM_FIELDS = ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg")
+
+
+def _elements(params: cst.Parameters) -> list[tuple[str, cst.CSTNode]]:
+    """The parameters' elements in source order, each with the field that holds it."""
+    out: list[tuple[str, cst.CSTNode]] = []
+    for name in _PARAM_FIELDS:
+        value = getattr(params, name)
+        if isinstance(value, (list, tuple)):
+            out.extend((name, v) for v in value)
+        elif isinstance(value, cst.CSTNode):
+            out.append((name, value))
+    return out
+
+
+def _replace_element(params: cst.Parameters, field_name: str, old: cst.CSTNode, new: cst.CSTNode) -> cst.Parameters:
+    value = getattr(params, field_name)
+    if isinstance(value, (list, tuple)):
+        return params.with_changes(**{field_name: [new if v is old else v for v in value]})
+    return params.with_changes(**{field_name: new})
+
+
 def without_parameters(params: cst.Parameters, names: set[str]) -> cst.Parameters:
-    """`params` without the named ones; the comma of the last remaining parameter follows what
-    the removed last one had (a trailing comma stays only if something is left to trail)."""
-    fields = ("posonly_params", "params", "kwonly_params")
-    changes: dict[str, object] = {}
-    for field_name in fields:
-        kept = [p for p in getattr(params, field_name) if p.name.value not in names]
-        changes[field_name] = kept
+    """`params` without the named ones. The element that becomes last takes over the removed last
+    element's comma and spacing (a trailing comma stays only if something is left to trail), and a
+    bare `*` or `/` with nothing left to mark goes too."""
+    before = _elements(params)
+    changes: dict[str, object] = {
+        "posonly_params": [p for p in params.posonly_params if p.name.value not in names],
+        "params": [p for p in params.params if p.name.value not in names],
+        "kwonly_params": [p for p in params.kwonly_params if p.name.value not in names],
+    }
+    if not changes["posonly_params"] and isinstance(params.posonly_ind, cst.ParamSlash):
+        changes["posonly_ind"] = cst.MaybeSentinel.DEFAULT
+    if not changes["kwonly_params"] and isinstance(params.star_arg, cst.ParamStar):
+        changes["star_arg"] = cst.MaybeSentinel.DEFAULT
     new = params.with_changes(**changes)
-    remaining = [p for f in fields for p in getattr(new, f)]
-    if new.star_arg is cst.MaybeSentinel.DEFAULT and new.star_kwarg is None and remaining:
-        last = remaining[-1]
-        had_trailing = any(
-            isinstance(p.comma, cst.Comma) for p in [*getattr(params, fields[0]), *params.params, *params.kwonly_params][-1:]
-        )
-        if not had_trailing and isinstance(last.comma, cst.Comma):
-            new = _replace_param(new, last, last.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-    if not remaining and new.star_arg is cst.MaybeSentinel.DEFAULT and new.star_kwarg is None:
-        new = cst.Parameters()
+    after = _elements(new)
+    if not after:
+        return cst.Parameters()
+    old_last, (field_name, new_last) = before[-1][1], after[-1]
+    if new_last is not old_last and isinstance(new_last, (cst.Param, cst.ParamStar, cst.ParamSlash)):
+        old_comma = getattr(old_last, "comma", cst.MaybeSentinel.DEFAULT)
+        if isinstance(old_comma, cst.Comma):
+            comma = new_last.comma if isinstance(new_last.comma, cst.Comma) else cst.Comma()
+            replaced = new_last.with_changes(comma=comma.with_changes(whitespace_after=old_comma.whitespace_after))
+        else:
+            replaced = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            if isinstance(new_last, cst.Param) and isinstance(old_last, cst.Param):
+                replaced = replaced.with_changes(whitespace_after_param=old_last.whitespace_after_param)
+        new = _replace_element(new, field_name, new_last, replaced)
     return new
-
-
-def _replace_param(params: cst.Parameters, old: cst.Param, new: cst.Param) -> cst.Parameters:
-    for field_name in ("kwonly_params", "params", "posonly_params"):
-        values = list(getattr(params, field_name))
-        if old in values:
-            values[values.index(old)] = new
-            return params.with_changes(**{field_name: values})
-    return params
 
 
 def plan_edits(text: str, findings: list[Finding]) -> None:

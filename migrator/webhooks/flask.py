@@ -122,7 +122,10 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
     if new_rule is None:
         return result
     result.listener_path = joined(route.prefix, new_rule)
-    request_import, request_name = add_import(module, "flask", "request")
+    request_import, request_name, refused = add_import(module, "flask", "request")
+    if refused:
+        result.problems.append(refused)
+        return result
     if not request_name:
         result.problems.append("the listener module has no imports to add `from flask import request` beside")
         return result

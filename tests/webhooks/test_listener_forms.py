@@ -116,7 +116,7 @@ def test_fastapi_router_prefix_and_include_router_prefix(tmp_path: Path) -> None
     })
     result = fix(root)
     hooks = (root / "hooks.py").read_text()
-    assert hooks.startswith("from typing import Annotated\nfrom fastapi import APIRouter, Header\n")
+    assert hooks.startswith("from fastapi import APIRouter, Header\nfrom typing import Annotated\n")  # AddImportsVisitor: after the imports
     assert '@router.post("/jobs")\ndef done(tenant: Annotated[int, Header()], batch: Annotated[int, Header()]):' in hooks
     (listener,) = by_rule(result, "VNI011")
     assert listener.extra["listener_path"] == "/api/visma/jobs" and listener.extra["framework"] == "fastapi"
