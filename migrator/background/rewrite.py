@@ -20,12 +20,3 @@ def is_wrapped(call: ast.Call) -> bool:
         and isinstance(func.value, ast.Name)
         and func.value.id == HELPER_MODULE
     )
-
-
-def has_helper_import(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any((a.asname or a.name) == HELPER_MODULE for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == HELPER_MODULE for a in node.names):
-            return True
-    return False

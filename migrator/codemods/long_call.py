@@ -25,7 +25,7 @@ from migrator import urls
 from migrator.background import HELPER_MODULE, helper_source
 from migrator.background.http_calls import HttpCall, HttpCallFinder
 from migrator.background.placement import placement
-from migrator.background.rewrite import has_helper_import, is_wrapped
+from migrator.background.rewrite import is_wrapped
 from migrator.background.timings import (
     background_list,
     endpoint_key,
@@ -127,7 +127,6 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     markers = _marker_lines(ctx.text)
     subscription = str(ctx.settings.get("background_mode") or "none").lower() == "subscription"
     where = placement(ctx.path, ctx.settings)
-    needs_import = HELPER_MODULE not in ctx.text or not has_helper_import(ctx.tree)
     suppressed: set[int] | None = None
     out: list[Finding] = []
     for call in calls:
@@ -158,9 +157,9 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         # A structural fix: the LibCST stage wraps the call and adds the import, only when it is fixed.
         start, end = ctx.index.node_span(call.node)
         function = "call_async" if call.library == "httpx-async" else "call"
-        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function)]
-        if needs_import:
-            requests.append(AddImport.from_line(where.import_line))
+        # The import request also tells the stage which binding of the name is the helper's own.
+        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function),
+                                             AddImport.from_line(where.import_line)]
         if where.path is not None:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
         finding = ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), extra=extra)
