@@ -353,6 +353,13 @@ def rewrite_reads(
             assert isinstance(call, ast.Call)
             if call.func is parent and call.args:
                 key_node, whole = call.args[0], call
+        if isinstance(parent, ast.Attribute) and parent.attr == "getlist":
+            plan.problems.append(
+                f"{module.display}:{node.lineno}: {module.source(parents.get(parent, parent))} reads every value of a "
+                "repeated query key, and a subscription header carries one value: in the sender join the values "
+                "into one (e.g. separated by '|', never ',' or '='), and in the listener split "
+                f"the header (`{module.source(node.value)}.headers[...].split('|')`)")
+            continue
         if key_node is None or not (isinstance(key_node, ast.Constant) and isinstance(key_node.value, str)):
             plan.problems.append(f"{module.display}:{node.lineno}: {module.source(whole)} reads the "
                                  f"{'query' if node.attr != 'path_params' else 'path'} as a whole; the tool can only move single keys")
