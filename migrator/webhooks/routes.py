@@ -95,6 +95,9 @@ class ListenerPlan:
     notes: list[str] = field(default_factory=list)
     listener_path: str = "/"
     anchors: dict[str, ast.AST] = field(default_factory=dict)  # display -> node the finding points at
+    # helper modules the rewritten listener imports: real path -> (display, source text)
+    helpers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    signature: str = ""  # "checked": the handler verifies the signature; else the framework (manual recipe)
 
     def add(self, module: Module, edit: Edit, anchor: ast.AST | None = None) -> None:
         self.edits.setdefault(module.display, []).append(edit)
@@ -307,6 +310,25 @@ def add_import(module: Module, package: str, name: str) -> tuple[Edit | None, st
     if len(edits) != 1:
         return None, "", f"`from {package} import {name}` cannot be added in one place"
     return edits[0], name, None
+
+
+def add_module_import(module: Module, line: str) -> tuple[Edit | None, str | None]:
+    """The edit adding `import x` / `from p import x` (None when present), or why it cannot be added."""
+    from migrator.structural.requests import AddImport
+    from migrator.structural.transformer import Refused, StructuralPlan
+
+    request = AddImport.from_line(line)
+    try:
+        plan = StructuralPlan(module.text)
+        plan.check_module_binding(request)
+        edits = plan.import_edits([request])
+    except Refused as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
+        return None, f"LibCST cannot add the import ({type(exc).__name__})"
+    if len(edits) > 1:
+        return None, f"`{line}` cannot be added in one place"
+    return (edits[0] if edits else None), None
 
 
 def converted(read: str, converter: str | None) -> tuple[str, str | None]:
