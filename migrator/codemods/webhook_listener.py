@@ -20,6 +20,7 @@ from migrator.python.context import PythonContext
 from migrator.rulefile import Rule
 from migrator.suppression import apply_suppressions, find_suppressions
 from migrator.webhooks import django, fastapi, flask, signature
+from migrator.webhooks.dispatch import dispatch
 from migrator.webhooks.routes import (
     ListenerPlan,
     Module,
@@ -134,7 +135,19 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
             for f in found:
                 decided.setdefault(f.path, []).append(f)
             out.extend(found)
+    out.extend(dispatch(out, rule.id))  # several listeners for one subscription
     return out
+
+
+def _params_left(route: Route, rendering: Rendering) -> int:
+    """How many parameters the handler keeps after the rewrite (moved path parameters go)."""
+    if route.handler is None:
+        return -1
+    args = route.handler.args
+    names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+    moved = {p.key for p in rendering.pairs if p.origin == "path"}
+    extra = int(args.vararg is not None) + int(args.kwarg is not None)
+    return len([n for n in names if n not in moved]) + extra
 
 
 def _kinds() -> dict[str, Any]:
@@ -254,7 +267,9 @@ def _listener_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, render
                           tuple(sorted(set(plan.edits.get(display, [])), key=lambda e: (e.start, e.end))),
                           snippet=module.text[start:end][:500],
                           extra={"route": route.template, "listener_path": plan.listener_path, "framework": route.framework,
-                                 "headers": {p.name: p.key for p in rendering.pairs}, "sender": sender_path})
+                                 "headers": {p.name: p.key for p in rendering.pairs}, "sender": sender_path,
+                                 "handler": route.handler.name if route.handler else "",
+                                 "handler_params": _params_left(route, rendering)})
         apply_suppressions([finding], find_suppressions(module.text, module.tree))
         out.append(finding)
     return out
