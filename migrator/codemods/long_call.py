@@ -143,7 +143,12 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         if subscription:
             out.append(_subscription_finding(ctx, rule, call, why, extra))
             continue
-        if call.library not in _SUPPORTED or call.in_async_with or (call.library == "httpx-async") != call.awaited:
+        if call.method == "stream":
+            out.append(ctx.finding(rule, call.node, _stream_message(why), fix=FixSafety.MANUAL,
+                                   extra={**extra, "refused": "stream"}))
+            continue
+        concurrent = call.awaited or call.gathered
+        if call.library not in _SUPPORTED or call.in_async_with or (call.library == "httpx-async") != concurrent:
             message = (f"Long call ({why}) with {call.library}: route it through the background API yourself "
                        "(send `erp-api-background: none`, poll the stateLocation, fetch /content); "
                        "the helper supports requests and httpx only")
@@ -162,10 +167,22 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
                                              AddImport.from_line(where.import_line)]
         if where.path is not None:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
-        finding = ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), extra=extra)
+        message = render_message(rule, why=why, helper=where.display)
+        if call.method == "post":
+            message += ("; the `Location` of a created entity: whether the background API passes it on in the job's "
+                        "responseHeaders is not documented (unknown): check it if the code reads it")
+        finding = ctx.finding(rule, call.node, message, extra=extra)
         finding.structural = tuple(requests)
         out.append(finding)
     return out
+
+
+def _stream_message(why: str) -> str:
+    return (f"Long call ({why}) streamed with httpx `stream(...)`: over the 240 s cut it fails, and the background "
+            "API stores the whole response, so there is nothing to stream; not rewritten. Replace "
+            "`with client.stream(METHOD, url, ...) as r:` by `r = visma_background.call(client.request, METHOD, "
+            "url, ...)` (`await visma_background.call_async(...)` for an AsyncClient) and read `r.content` or "
+            "`r.iter_bytes()`; the body is then held in memory")
 
 
 def _sends_background_header(call: HttpCall) -> bool:
