@@ -25,7 +25,8 @@ What the caller sees, as with the direct call:
   access token (or a complete Authorization value) used for the rest of the polls;
 - the total wait is bounded by the caller's own timeout when it gave one (the largest number of
   `timeout=`, or the client's timeout), else by 24 hours (how long Visma keeps job state), unless
-  `deadline_seconds=` or `VISMA_BACKGROUND_DEADLINE_SECONDS` says otherwise.
+  `deadline_seconds=` or `VISMA_BACKGROUND_DEADLINE_SECONDS` says otherwise; past it the call raises
+  the library's ReadTimeout (also a `BackgroundJobTimeout`), as the direct call would have.
 
 A job that Failed raises `BackgroundJobFailed` (naming the job and its errorMessage); a job still
 running at the deadline raises `BackgroundJobTimeout`. `VISMA_BACKGROUND_POLL_SECONDS` and
@@ -305,11 +306,18 @@ def _authorized(polled: dict[str, Any], refresh_auth: Callable[[], str] | None) 
 
 
 def _poll_error(accepted: Any, error: BackgroundJobError) -> BaseException:
-    """`error` as the caller's own library error (requests.HTTPError / httpx.HTTPStatusError)."""
+    """`error` as the caller's own library error (requests.HTTPError / httpx.HTTPStatusError; a
+    deadline as the library's ReadTimeout), so the caller's `except` and retry filters still apply."""
+    library = _library(accepted)
+    if isinstance(error, BackgroundJobTimeout):
+        base = library.exceptions.ReadTimeout if library.__name__ == "requests" else library.ReadTimeout
+        kind = type("BackgroundJobReadTimeout", (base, BackgroundJobTimeout), {"__module__": __name__})
+        timeout = kind(str(error), request=accepted.request)
+        timeout.job_id, timeout.state, timeout.response = error.job_id, error.state, None
+        return timeout
     response = error.response
     if response is None:
         return error
-    library = _library(accepted)
     base = library.HTTPError if library.__name__ == "requests" else library.HTTPStatusError
     kind = type("BackgroundPollHTTPError", (base, BackgroundJobError), {"__module__": __name__})
     if library.__name__ == "requests":
