@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 from libcst.metadata.scope_provider import Assignment, BuiltinAssignment, Scope
 
@@ -81,13 +80,12 @@ class StructuralPlan:
             current = self.parents.get(current)
         return tokens
 
-    def code(self, node: cst.CSTNode, indent: list[str]) -> str:
-        """The text of `node` as it stands in the file (continuation lines carry the block indent,
-        which `Module.code_for_node` leaves out)."""
-        state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
-                             indent_tokens=list(indent))
-        node._codegen(state)
-        return "".join(state.tokens)
+    def replaced(self, old: cst.CSTNode, new: cst.CSTNode) -> list[Edit]:
+        """The edits that put `new` where `old` is: the module is regenerated with the node swapped
+        and diffed against the file (everything else comes out byte for byte)."""
+        module = self.module.deep_replace(old, new)
+        assert isinstance(module, cst.Module)
+        return char_edits(self.text, module.code, 0)
 
     def line(self, node: cst.CSTNode) -> int:
         return self.positions.ranges[node].start.line
@@ -100,25 +98,22 @@ class StructuralPlan:
         indent = self.indent_tokens(call)
         new = wrapped_call(call, request.helper, request.function, self.positions.ranges[call].start.column,
                            len("".join(indent)))
-        old_code = self.code(call, indent)
-        start, end = self.positions.span(call)
-        if self.text[start:end] != old_code:
-            raise Refused("LibCST could not locate this call exactly; change it by hand")
-        return char_edits(old_code, self.code(new, indent), start)
+        return self._within(self.replaced(call, new), call)
 
     def remove_parameters(self, request: RemoveParameters) -> list[Edit]:
         node = self.function(request.start)
         new_params = without_parameters(node.params, set(request.names))
         before = node.whitespace_before_params
         new_before = cst.SimpleWhitespace("") if not _elements(new_params) else before
-        indent = self.indent_tokens(node)
-        old_code = self.code(before, indent) + self.code(node.params, indent)
-        new_code = self.code(new_before, indent) + self.code(new_params, indent)
-        _, end = self.positions.span(node.params)
-        start = end - len(old_code)
-        if self.text[start:end] != old_code:
-            raise Refused("LibCST could not locate this function's parameters exactly; change them by hand")
-        return char_edits(old_code, new_code, start)
+        new = node.with_changes(params=new_params, whitespace_before_params=new_before)
+        return self._within(self.replaced(node, new), node)
+
+    def _within(self, edits: list[Edit], node: cst.CSTNode) -> list[Edit]:
+        """`edits`, checked to lie inside `node` (anything else means the tree and the text disagree)."""
+        start, end = self.positions.span(node)
+        if not edits or any(e.start < start or e.end > end for e in edits):
+            raise Refused("LibCST could not rewrite this code exactly; change it by hand")
+        return edits
 
     def import_edits(self, imports: Sequence[AddImport]) -> list[Edit]:
         """Edits adding the imports: a name joins the end of an existing `from module import ...`
@@ -155,8 +150,7 @@ class StructuralPlan:
                     names[-1] = last.with_changes(comma=comma)
                     names.append(cst.ImportAlias(name=cst.Name(request.name), comma=trailing))
                     new = small.with_changes(names=names)
-                    start, _ = self.positions.span(small)
-                    return _single(char_edits(self.code(small, []), self.code(new, []), start))
+                    return _single(self.replaced(small, new))
         return None
 
     def _visitor_edits(self, pending: list[AddImport]) -> list[Edit]:
