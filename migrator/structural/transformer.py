@@ -3,7 +3,8 @@
 The file is parsed once; positions come from `PositionProvider` and name bindings from
 `ScopeProvider`. A call is wrapped only when the helper's name is free at the call site (or bound
 by the very import the fix adds); a name bound to anything else refuses the fix. Imports are
-added with `AddImportsVisitor`, which skips an import that is already there. The new text of
+added with `AddImportsVisitor`, which skips an import that is already there; a name joins an
+existing `from module import ...` (found with matchers) at the end of its list. The new text of
 each changed node is diffed against the old one, so the edits never cover text another rule
 edits (the URL literal inside a wrapped call stays VNI001's).
 """
@@ -14,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
@@ -136,9 +138,8 @@ class StructuralPlan:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                if (isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
-                        and cst.helpers.get_full_name_for_node(small.module) == request.module
-                        and not isinstance(small.names, cst.ImportStar)):
+                if m.matches(small, _plain_from_import(request.module)):
+                    assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)
                     names = list(small.names)
                     last = names[-1]
                     comma = last.comma if isinstance(last.comma, cst.Comma) else cst.Comma(
@@ -192,6 +193,15 @@ class StructuralPlan:
                 f"`{name}` is already bound in this code{where} to something other than the helper; "
                 f"rename that binding, or route the call through the helper yourself"
             )
+
+
+def _plain_from_import(module: str) -> m.ImportFrom:
+    """`from module import a, b` (absolute, no star): where a new name can join the list."""
+    return m.ImportFrom(
+        relative=[],
+        module=m.MatchIfTrue(lambda node: node is not None and cst.helpers.get_full_name_for_node(node) == module),
+        names=m.DoesNotMatch(m.ImportStar()),
+    )
 
 
 def _single(edits: list[Edit]) -> Edit:
