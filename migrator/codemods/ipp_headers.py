@@ -35,10 +35,9 @@ _COMPANY = "ipp-company-id"
 _FINANCE_HOSTS = ("api.finance.visma.net", "integration.visma.net")
 _URL_HOST = re.compile(r"https?://([^/\s\"'?#:]+)", re.IGNORECASE)
 _PER_TENANT = (
-    "; NOT removed: the company varies here ({why}). A Visma Connect token is bound to one tenant_id, so "
-    "without this header every call reads the token's own tenant: one company's data would silently replace "
-    "another's. Request one token per company (client credentials with that company's tenant_id, cached per "
-    "tenant; or a separate integration user per company) and use it for that company's calls, then remove the header"
+    "; NOT removed: the company varies here ({why}) and a Visma Connect token is bound to one tenant_id, so "
+    "without the header every call reads the token's tenant. Use one token per company (requested with its "
+    "tenant_id), then remove the header"
 )
 _PURE_CALLS = ("os.getenv", "os.environ.get", "str", "getattr", "environ.get", "getenv")
 
