@@ -20,6 +20,7 @@ from migrator.findings import FileProblem, Finding, FixSafety, Severity
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule, RulePatternError
+from migrator.structural import resolve as resolve_structural
 from migrator.suppression import (
     apply_per_file_ignores,
     apply_suppressions,
@@ -74,6 +75,8 @@ def fix_text(
 ) -> tuple[str, list[Finding], list[Finding]]:
     """(new text, all findings, fixed findings) after one round of fixes; raises on unparsable input."""
     findings, _ = python_findings(display, text, rules, settings)
+    if any(f.structural for f in findings):  # the LibCST stage, only for fixes that change structure
+        resolve_structural(text, findings, unsafe)
     edits, fixed = select_edits(findings, unsafe)
     if not edits:
         return text, findings, []

@@ -52,10 +52,12 @@ class Finding:
     replacement: str | None = None  # suggested replacement text for the span, if any
     snippet: str = ""  # the source text of the span; used for stable fingerprints
     extra: dict[str, Any] = field(default_factory=dict)
+    # Requests for the LibCST stage (migrator.structural): turned into `edits` only when fixed.
+    structural: tuple[Any, ...] = ()
 
     @property
     def fixable(self) -> bool:
-        return bool(self.edits) and self.fix is not FixSafety.MANUAL
+        return bool(self.edits or self.structural) and self.fix is not FixSafety.MANUAL
 
     def fingerprint(self) -> str:
         """Stable across moved lines and reformatting: rule, path and whitespace-free snippet."""

@@ -16,7 +16,10 @@ from urllib.parse import urljoin
 from migrator.python.resolve import Resolver, dotted_name
 
 OPAQUE = "{}"
-METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+# Calls handed to these run concurrently as awaitables: `call_async(...)` (a coroutine) fits in.
+_GATHERERS = ("asyncio.gather", "asyncio.create_task", "asyncio.ensure_future", "asyncio.wait_for",
+              "asyncio.shield", "asyncio.TaskGroup.create_task")
 _CONSTRUCTORS = {
     "requests.Session": "requests",
     "requests.session": "requests",
@@ -44,6 +47,7 @@ class HttpCall:
     timeout_on: str  # "call" | "client" | ""
     params: ast.expr | None
     headers: ast.expr | None
+    gathered: bool = False  # an argument of asyncio.gather / create_task / ... (not awaited itself)
 
     @property
     def endpoint(self) -> str | None:
@@ -237,7 +241,7 @@ class HttpCallFinder:
         if not isinstance(node.func, ast.Attribute) or node.func.attr not in METHODS:
             return None
         method = node.func.attr
-        position = 1 if method == "request" else 0
+        position = 1 if method in ("request", "stream") else 0
         url_node = node.args[position] if len(node.args) > position else keywords.get("url")
         if url_node is None:
             return None
@@ -249,13 +253,31 @@ class HttpCallFinder:
             url = (base if base.endswith("/") else base + "/") + url.lstrip("/")
         if method == "request" and node.args and isinstance(node.args[0], ast.Constant):
             method = str(node.args[0].value).lower()
+        if method == "stream" and library not in ("httpx", "httpx-async"):
+            return None
         timeout, timeout_on = timeout_seconds(keywords.get("timeout"), self.resolver), "call" if "timeout" in keywords else ""
         if timeout is None and "timeout" in client_keywords:
             timeout, timeout_on = timeout_seconds(client_keywords["timeout"], self.resolver), "client"
-        if library == "httpx" and awaited:
+        gathered = self._gathered(node, parents)
+        if library == "httpx" and (awaited or gathered):
             library = "httpx-async"
         return HttpCall(node, library, method, url, awaited, in_async_with, timeout, timeout_on,
-                        keywords.get("params"), keywords.get("headers"))
+                        keywords.get("params"), keywords.get("headers"), gathered)
+
+    def _gathered(self, node: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+        """Is the call (directly, or as the element of a list / comprehension) given to asyncio.gather & co.?"""
+        current: ast.AST = node
+        for _ in range(4):
+            parent = parents.get(current)
+            if isinstance(parent, ast.Call) and current in parent.args:
+                return self.resolver.qualify(dotted_name(parent.func) or "") in _GATHERERS or (
+                    isinstance(parent.func, ast.Attribute) and parent.func.attr == "create_task")
+            if isinstance(parent, (ast.Starred, ast.List, ast.Tuple)) or (
+                    isinstance(parent, (ast.ListComp, ast.GeneratorExp)) and parent.elt is current):
+                current = parent
+                continue
+            return False
+        return False
 
     def page_size(self, call: HttpCall) -> tuple[bool, float | None]:
         """(paging known to be absent, the pageSize number if written): for the unpaged/large-page warnings."""

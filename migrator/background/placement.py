@@ -34,7 +34,7 @@ def _top_package(folder: Path) -> Path | None:
 
 
 def _module_name(helper: Path) -> str:
-    parts = [HELPER_MODULE]
+    parts = [helper.stem]
     folder = helper.parent
     while (folder / "__init__.py").is_file() and folder.parent != folder:
         parts.insert(0, folder.name)
@@ -47,9 +47,11 @@ def _import_line(module: str) -> str:
     return f"from {package} import {name}" if package else f"import {name}"
 
 
-def placement(display: str, settings: dict[str, Any]) -> Placement:
-    """The helper location and import for the file shown as `display`."""
-    configured = settings.get("background_helper")
+def placement(display: str, settings: dict[str, Any], module: str = HELPER_MODULE) -> Placement:
+    """The location and import of the helper `module` for the file shown as `display` (the
+    `background_helper` setting places the background helper only)."""
+    file_name = f"{module}.py"
+    configured = settings.get("background_helper") if module == HELPER_MODULE else None
     if configured:
         helper = Path(str(configured))
         if helper.suffix != ".py":
@@ -57,11 +59,11 @@ def placement(display: str, settings: dict[str, Any]) -> Placement:
         return Placement(_import_line(_module_name(helper.resolve())), helper.resolve(), str(helper))
     source = Path(display)
     if not source.is_file():
-        return Placement(f"import {HELPER_MODULE}", None, HELPER_FILE)
+        return Placement(f"import {module}", None, file_name)
     real = source.resolve()
     top = _top_package(real.parent)
     folder = top if top is not None else real.parent
-    helper = folder / HELPER_FILE
+    helper = folder / file_name
     levels = len(real.parent.relative_to(folder).parts)
-    shown = os.path.normpath(os.path.join(os.path.dirname(display) or ".", *([".."] * levels), HELPER_FILE))
+    shown = os.path.normpath(os.path.join(os.path.dirname(display) or ".", *([".."] * levels), file_name))
     return Placement(_import_line(_module_name(helper)), helper, shown)

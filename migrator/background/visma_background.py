@@ -9,12 +9,29 @@ Finished with statusCode 400 comes back as a 400 response, exactly as the direct
 
     response = visma_background.call(session.get, url, params=params, timeout=300)
     response = await visma_background.call_async(client.get, url, params=params)
+    rows = await asyncio.gather(*(visma_background.call_async(client.get, u) for u in urls))
+
+What the caller sees, as with the direct call:
+- an answer that is not an accepted job (a 429 before acceptance, a 401, a 400) comes back as is;
+- the final response carries the endpoint's headers (`responseHeaders` of the job) over the
+  headers of the last answer (so `X-RateLimit-*` stay), `.raw` (requests) reads the body and
+  `.elapsed` is set; whether Visma passes a created entity's `Location` in `responseHeaders` is
+  not documented (unknown): check it;
+- response hooks (requests session and `hooks=`, httpx `event_hooks`) run on the final response;
+  requests hooks do not run on the 202 and the polls;
+- an HTTP error while polling raises the caller's library error (`requests.HTTPError`,
+  `httpx.HTTPStatusError`, also a `BackgroundJobError`) naming the job id; a 401 while polling
+  (the token expired during a long job) first calls `refresh_auth()` when given: it returns a new
+  access token (or a complete Authorization value) used for the rest of the polls;
+- the total wait is bounded by the caller's own timeout when it gave one (the largest number of
+  `timeout=`, or the client's timeout), else by 24 hours (how long Visma keeps job state), unless
+  `deadline_seconds=` or `VISMA_BACKGROUND_DEADLINE_SECONDS` says otherwise; past it the call raises
+  the library's ReadTimeout (also a `BackgroundJobTimeout`), as the direct call would have.
 
 A job that Failed raises `BackgroundJobFailed` (naming the job and its errorMessage); a job still
-running at the deadline raises `BackgroundJobTimeout`. The deadline is 24 hours (how long Visma
-keeps job state) unless `deadline_seconds=` or the environment variable
-`VISMA_BACKGROUND_DEADLINE_SECONDS` says otherwise; `VISMA_BACKGROUND_POLL_SECONDS` and
-`VISMA_BACKGROUND_MAX_POLL_SECONDS` set the first and the longest wait between polls.
+running at the deadline raises `BackgroundJobTimeout`. `VISMA_BACKGROUND_POLL_SECONDS` and
+`VISMA_BACKGROUND_MAX_POLL_SECONDS` set the first and the longest wait between polls. Streamed
+responses (httpx `client.stream(...)`) are not supported: the job's content is stored whole.
 
 Self-contained on purpose: it imports no HTTP library itself, it uses the one the caller's
 `send` belongs to (requests, or httpx sync and async). Written into this project by vni-migrate
@@ -28,6 +45,7 @@ import datetime
 import email.utils
 import http.client
 import importlib
+import io
 import os
 import time
 from collections.abc import Awaitable, Callable, Generator
@@ -36,23 +54,25 @@ from urllib.parse import urljoin, urlsplit
 
 __all__ = ["BackgroundJobError", "BackgroundJobFailed", "BackgroundJobTimeout", "call", "call_async"]
 
-HELPER_VERSION = 1
+HELPER_VERSION = 2
 BACKGROUND_HEADER = "erp-api-background"
 DEADLINE_SECONDS = 24 * 3600.0
 FIRST_POLL_SECONDS = 1.0
 MAX_POLL_SECONDS = 60.0
 _TRANSIENT = (500, 502, 503, 504)
-_BODY_ARGUMENTS = ("data", "json", "files", "content", "params", "stream")
+_BODY_ARGUMENTS = ("data", "json", "files", "content", "params", "stream", "hooks")
 _DROPPED_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
 class BackgroundJobError(RuntimeError):
     """The background job could not be followed to its end (bad answer while polling)."""
 
-    def __init__(self, message: str, job_id: str | None = None, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, job_id: str | None = None, state: dict[str, Any] | None = None,
+                 response: Any = None) -> None:
         super().__init__(message)
         self.job_id = job_id
         self.state = state or {}
+        self.response = response
 
 
 class BackgroundJobFailed(BackgroundJobError):
@@ -69,6 +89,14 @@ class _Get:
         self.url = url
 
 
+class _Refresh(_Get):
+    """A 401 while polling: refresh the credentials, then GET `url` again."""
+
+    def __init__(self, url: str, response: Any) -> None:
+        super().__init__(url)
+        self.response = response
+
+
 class _Sleep:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -81,6 +109,14 @@ class _Result:
         self.content = content
 
 
+class _Unauthorized(Exception):
+    """A 401 while polling: the driver may refresh the token and ask again."""
+
+    def __init__(self, response: Any) -> None:
+        super().__init__("401")
+        self.response = response
+
+
 def _environment_float(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     try:
@@ -91,11 +127,6 @@ def _environment_float(name: str, default: float) -> float:
 
 def _deadline_seconds(value: float | None) -> float:
     return value if value is not None else _environment_float("VISMA_BACKGROUND_DEADLINE_SECONDS", DEADLINE_SECONDS)
-
-
-def _first_wait(response: Any) -> float:
-    wait = _retry_after(response)
-    return wait if wait is not None else _environment_float("VISMA_BACKGROUND_POLL_SECONDS", FIRST_POLL_SECONDS)
 
 
 def _retry_after(response: Any) -> float | None:
@@ -128,6 +159,8 @@ class _Job:
         self.delay = _environment_float("VISMA_BACKGROUND_POLL_SECONDS", FIRST_POLL_SECONDS)
         self.max_delay = _environment_float("VISMA_BACKGROUND_MAX_POLL_SECONDS", MAX_POLL_SECONDS)
         self.last_state: dict[str, Any] = {}
+        self.last_response: Any = None
+        self.may_refresh = True
         self._check_origin(self.state_url)
 
     def _check_origin(self, url: str) -> None:
@@ -156,9 +189,19 @@ class _Job:
                 yield from self._wait(wait if wait is not None else self.delay)
                 self.delay = min(self.delay * 2, self.max_delay)
                 continue
+            if response.status_code == 401 and self.may_refresh:
+                self.may_refresh = False  # one refresh per 401 streak
+                response = yield _Refresh(url, response)
+                if response.status_code < 400:
+                    self.may_refresh = True
+                    self.last_response = response
+                    return response
             if response.status_code >= 400:
                 raise BackgroundJobError(f"Visma background job {self.id}: GET {url} answered "
-                                         f"{response.status_code}", self.id, self.last_state)
+                                         f"{response.status_code} while polling (the job may have run: check its "
+                                         f"state before sending the request again)", self.id, self.last_state,
+                                         response)
+            self.last_response = response
             return response
 
     def run(self) -> Generator[_Get | _Sleep, Any, _Result]:
@@ -184,13 +227,20 @@ class _Job:
             self.delay = min(self.delay * 2, self.max_delay)
 
     def _finished(self, state: dict[str, Any]) -> Generator[_Get | _Sleep, Any, _Result]:
-        headers = {str(k): str(v) for k, v in (state.get("responseHeaders") or {}).items()
-                   if str(k).lower() not in _DROPPED_HEADERS}
         content = b""
         if state.get("hasResponseContent"):
             location = urljoin(self.state_url, str(state.get("contentLocation") or self.state_url + "/content"))
             self._check_origin(location)
             content = (yield from self._fetch(location)).content
+        # The last answer's headers (X-RateLimit-*, ...) under the endpoint's own (responseHeaders).
+        headers = {str(k): str(v) for k, v in dict(getattr(self.last_response, "headers", {}) or {}).items()
+                   if str(k).lower() not in _DROPPED_HEADERS and (content or str(k).lower() != "content-type")}
+        for key, value in (state.get("responseHeaders") or {}).items():
+            if str(key).lower() in _DROPPED_HEADERS:
+                continue
+            for existing in [k for k in headers if k.lower() == str(key).lower()]:
+                del headers[existing]
+            headers[str(key)] = str(value)
         return _Result(int(state.get("statusCode") or 0), headers, content)
 
 
@@ -205,7 +255,7 @@ def _with_header(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _poll_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The caller's settings (auth, cookies, timeout, verify, ...) without the request body."""
+    """The caller's settings (auth, cookies, timeout, verify, ...) without the request body and hooks."""
     polled = {k: v for k, v in kwargs.items() if k not in _BODY_ARGUMENTS}
     polled["headers"] = {k: v for k, v in kwargs["headers"].items()
                          if k.lower() not in (BACKGROUND_HEADER, "content-type")}
@@ -222,44 +272,163 @@ def _accepted_job(response: Any) -> dict[str, Any] | None:
     return body if isinstance(body, dict) and body.get("stateLocation") else None
 
 
+def _seconds(value: Any) -> float | None:
+    """The largest number in a timeout (a number, a (connect, read) tuple, an httpx.Timeout)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (tuple, list)):
+        numbers = [_seconds(v) for v in value]
+        found = [n for n in numbers if n is not None]
+        return max(found) if found else None
+    parts = [getattr(value, name, None) for name in ("connect", "read", "write", "pool")]
+    found = [float(p) for p in parts if isinstance(p, (int, float)) and not isinstance(p, bool)]
+    return max(found) if found else None
+
+
+def _deadline_for(deadline_seconds: float | None, kwargs: dict[str, Any], owner: Any) -> float | None:
+    """Explicit argument > environment > the caller's timeout > 24 hours (None: use the default)."""
+    if deadline_seconds is not None or os.environ.get("VISMA_BACKGROUND_DEADLINE_SECONDS", "").strip():
+        return deadline_seconds
+    caller = _seconds(kwargs["timeout"]) if "timeout" in kwargs else _seconds(getattr(owner, "timeout", None))
+    return caller
+
+
+def _authorized(polled: dict[str, Any], refresh_auth: Callable[[], str] | None) -> bool:
+    """Put a fresh token into the poll headers; False when there is no way to refresh."""
+    if refresh_auth is None:
+        return False
+    value = str(refresh_auth())
+    polled["headers"] = {**{k: v for k, v in polled["headers"].items() if k.lower() != "authorization"},
+                         "Authorization": value if " " in value.strip() else f"Bearer {value}"}
+    return True
+
+
+def _poll_error(accepted: Any, error: BackgroundJobError) -> BaseException:
+    """`error` as the caller's own library error (requests.HTTPError / httpx.HTTPStatusError; a
+    deadline as the library's ReadTimeout), so the caller's `except` and retry filters still apply."""
+    library = _library(accepted)
+    if isinstance(error, BackgroundJobTimeout):
+        base = library.exceptions.ReadTimeout if library.__name__ == "requests" else library.ReadTimeout
+        kind = type("BackgroundJobReadTimeout", (base, BackgroundJobTimeout), {"__module__": __name__})
+        timeout = kind(str(error), request=accepted.request)
+        timeout.job_id, timeout.state, timeout.response = error.job_id, error.state, None
+        return timeout
+    response = error.response
+    if response is None:
+        return error
+    base = library.HTTPError if library.__name__ == "requests" else library.HTTPStatusError
+    kind = type("BackgroundPollHTTPError", (base, BackgroundJobError), {"__module__": __name__})
+    if library.__name__ == "requests":
+        wrapped = kind(str(error), response=response)
+    else:
+        wrapped = kind(str(error), request=response.request, response=response)
+    wrapped.job_id, wrapped.state = error.job_id, error.state
+    return wrapped
+
+
+class _Raw(io.BytesIO):
+    """`response.raw` for a body that was fetched whole: `read(amt, decode_content=...)` works."""
+
+    def read(self, amt: int | None = None, decode_content: bool | None = None, **_: Any) -> bytes:  # type: ignore[override]
+        return super().read(-1 if amt is None else amt)
+
+    def stream(self, amt: int = 65536, decode_content: bool | None = None) -> Generator[bytes, None, None]:
+        while True:
+            chunk = self.read(amt)
+            if not chunk:
+                return
+            yield chunk
+
+
 def _response(accepted: Any, result: _Result, started: float) -> Any:
     """A response of the caller's own library type, as if the endpoint had answered directly."""
     library = _library(accepted)
+    elapsed = datetime.timedelta(seconds=time.monotonic() - started)
     if library.__name__ == "httpx":
-        return library.Response(result.status_code, headers=result.headers, content=result.content,
-                                request=accepted.request)
+        response = library.Response(result.status_code, headers=result.headers, content=result.content,
+                                    request=accepted.request)
+        response.elapsed = elapsed
+        return response
     response = library.Response()
     response.status_code = result.status_code
     response._content = result.content
     response._content_consumed = True
     response.headers = library.structures.CaseInsensitiveDict(result.headers)
+    response.raw = _Raw(result.content)
     response.url = accepted.url
     response.request = accepted.request
     response.reason = http.client.responses.get(result.status_code, "")
     response.encoding = library.utils.get_encoding_from_headers(response.headers)
-    response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+    response.elapsed = elapsed
+    response.history = list(getattr(accepted, "history", []))
     return response
+
+
+_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _requests_without_hooks(send: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[
+        Callable[..., Any], tuple[Any, ...], dict[str, Any], list[Callable[..., Any]]]:
+    """For requests: the same request with no response hooks, and the hooks to run once at the end
+    (the session's, then the call's own `hooks=`)."""
+    owner = getattr(send, "__self__", None)
+    hooks = dict(kwargs.get("hooks") or {})
+    own = hooks.get("response") or []
+    own = [own] if callable(own) else list(own)
+    kwargs = {k: v for k, v in kwargs.items() if k != "hooks"}
+    session_hooks: list[Callable[..., Any]] = []
+    if owner is not None and hasattr(owner, "prepare_request") and hasattr(owner, "hooks"):
+        value = owner.hooks.get("response") or []
+        session_hooks = [value] if callable(value) else list(value)
+        name = getattr(send, "__name__", "")
+        if session_hooks and (name in _METHODS or name == "request"):
+            def quiet(*call_args: Any, **call_kwargs: Any) -> Any:
+                method, rest = (name.upper(), call_args) if name in _METHODS else (call_args[0], call_args[1:])
+                return _send_quietly(owner, method, *rest, **call_kwargs)
+
+            return quiet, args, kwargs, session_hooks + own
+    return send, args, kwargs, own
+
+
+def _send_quietly(session: Any, method: str, url: str, **kwargs: Any) -> Any:
+    """`session.request(method, url, **kwargs)` without the session's response hooks."""
+    library = importlib.import_module("requests")
+    send_keys = ("timeout", "allow_redirects", "proxies", "stream", "verify", "cert")
+    options = {k: kwargs.pop(k) for k in send_keys if k in kwargs}
+    request = library.Request(method=method.upper(), url=url, **kwargs)
+    prepared = session.prepare_request(request)
+    prepared.hooks = library.hooks.default_hooks()
+    settings = session.merge_environment_settings(prepared.url, options.pop("proxies", None) or {},
+                                                  options.pop("stream", None), options.pop("verify", None),
+                                                  options.pop("cert", None))
+    options.setdefault("allow_redirects", method.upper() != "HEAD")
+    return session.send(prepared, **options, **settings)
 
 
 def _sync_getter(send: Callable[..., Any], accepted: Any) -> Callable[..., Any]:
     owner = getattr(send, "__self__", None)
     if owner is not None and callable(getattr(owner, "get", None)):
-        return owner.get  # the same Session / Client: its auth, cookies, proxies and TLS settings
+        if hasattr(owner, "prepare_request"):  # a requests Session: its settings, not its hooks
+            return lambda url, **kwargs: _send_quietly(owner, "GET", url, **kwargs)
+        return owner.get  # the same Client: its auth, cookies, proxies and TLS settings
     return _library(accepted).get
 
 
-def call(send: Callable[..., Any], *args: Any, deadline_seconds: float | None = None, **kwargs: Any) -> Any:
+def call(send: Callable[..., Any], *args: Any, deadline_seconds: float | None = None,
+         refresh_auth: Callable[[], str] | None = None, **kwargs: Any) -> Any:
     """`send(*args, **kwargs)` as a background job; returns the endpoint's response (see module doc)."""
     started = time.monotonic()
+    owner = getattr(send, "__self__", None)
+    deadline_seconds = _deadline_for(deadline_seconds, kwargs, owner)
     kwargs = _with_header(kwargs)
-    deadline = started + _deadline_seconds(deadline_seconds)
-    accepted = send(*args, **kwargs)
-    while accepted.status_code == 429 and time.monotonic() < deadline:  # not accepted: safe to send again
-        time.sleep(max(0.0, min(_first_wait(accepted), deadline - time.monotonic())))
-        accepted = send(*args, **kwargs)
+    quiet, args, kwargs, hooks = _requests_without_hooks(send, args, kwargs) if _is_requests(send) else (
+        send, args, kwargs, [])
+    accepted = quiet(*args, **kwargs)
     job = _accepted_job(accepted)
-    if job is None:  # answered directly (an error, or an endpoint that ignores the header)
-        return accepted
+    if job is None:  # answered directly (a 429 before acceptance, an error, an endpoint ignoring the header)
+        return _run_hooks(accepted, hooks, kwargs)
     get, polled = _sync_getter(send, accepted), _poll_kwargs(kwargs)
     steps = _Job(str(accepted.request.url), job, deadline_seconds, started).run()
     reply: Any = None
@@ -269,25 +438,45 @@ def call(send: Callable[..., Any], *args: Any, deadline_seconds: float | None = 
             if isinstance(step, _Sleep):
                 time.sleep(step.seconds)
                 reply = None
+            elif isinstance(step, _Refresh):
+                reply = get(step.url, **polled) if _authorized(polled, refresh_auth) else step.response
             else:
                 reply = get(step.url, **polled)
     except StopIteration as done:
-        return _response(accepted, done.value, started)
+        response = _response(accepted, done.value, started)
+        for hook in list(getattr(owner, "event_hooks", {}).get("response", []) if not hooks else []):
+            hook(response)  # httpx: the client's event hooks, once, on the final answer
+        return _run_hooks(response, hooks, kwargs)
+    except BackgroundJobError as error:
+        raise _poll_error(accepted, error) from None
+
+
+def _is_requests(send: Callable[..., Any]) -> bool:
+    owner = getattr(send, "__self__", None)
+    module = type(owner).__module__ if owner is not None else getattr(send, "__module__", "") or ""
+    return module.split(".")[0] == "requests"
+
+
+def _run_hooks(response: Any, hooks: list[Callable[..., Any]], kwargs: dict[str, Any]) -> Any:
+    """Run requests response hooks once, as requests does (a hook may return a replacement)."""
+    for hook in hooks:
+        replaced = hook(response, **{k: kwargs[k] for k in ("timeout", "verify", "proxies", "cert", "stream")
+                                     if k in kwargs})
+        if replaced is not None:
+            response = replaced
+    return response
 
 
 async def call_async(send: Callable[..., Awaitable[Any]], *args: Any, deadline_seconds: float | None = None,
-                     **kwargs: Any) -> Any:
+                     refresh_auth: Callable[[], str] | None = None, **kwargs: Any) -> Any:
     """`await send(*args, **kwargs)` (an `httpx.AsyncClient` method) as a background job."""
     started = time.monotonic()
-    kwargs = _with_header(kwargs)
-    deadline = started + _deadline_seconds(deadline_seconds)
     owner = getattr(send, "__self__", None)
     if owner is None:
         raise TypeError("call_async needs a method of an async client, e.g. call_async(client.get, url)")
+    deadline_seconds = _deadline_for(deadline_seconds, kwargs, owner)
+    kwargs = _with_header(kwargs)
     accepted = await send(*args, **kwargs)
-    while accepted.status_code == 429 and time.monotonic() < deadline:
-        await asyncio.sleep(max(0.0, min(_first_wait(accepted), deadline - time.monotonic())))
-        accepted = await send(*args, **kwargs)
     job = _accepted_job(accepted)
     if job is None:
         return accepted
@@ -300,7 +489,14 @@ async def call_async(send: Callable[..., Awaitable[Any]], *args: Any, deadline_s
             if isinstance(step, _Sleep):
                 await asyncio.sleep(step.seconds)
                 reply = None
+            elif isinstance(step, _Refresh):
+                reply = await owner.get(step.url, **polled) if _authorized(polled, refresh_auth) else step.response
             else:
                 reply = await owner.get(step.url, **polled)
     except StopIteration as done:
-        return _response(accepted, done.value, started)
+        response = _response(accepted, done.value, started)
+        for hook in list(getattr(owner, "event_hooks", {}).get("response", [])):  # once, on the final answer
+            await hook(response)
+        return response
+    except BackgroundJobError as error:
+        raise _poll_error(accepted, error) from None

@@ -20,6 +20,7 @@ from migrator.codemods import (
     ipp_headers,
     location_host_allowlist,
     long_call,
+    long_call_other_languages,
     project_flow,
     project_urls,
     residual,
@@ -51,3 +52,4 @@ KINDS.update({module.KIND: module for module in (long_call, action_call)})  # is
 KINDS.update({module.KIND: module for module in (background_webhook, webhook_listener)})  # issue 4A: VNI010, VNI011
 KINDS.update({module.KIND: module for module in (project_flow, deployment_base)})  # issue 3A: VNI005, VNI006
 KINDS.update({module.KIND: module for module in (project_urls, residual)})
+KINDS.update({long_call_other_languages.KIND: long_call_other_languages})  # VNI022: long calls in other languages

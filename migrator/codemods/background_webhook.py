@@ -45,9 +45,15 @@ def sites(ctx: PythonContext) -> list[SenderSite]:
 
 def manual_step(site: SenderSite, rendering: Rendering) -> str:
     # The Webhook Dispatcher delivers to https URLs only (domain.md section 7).
-    return (f"create a webhook subscription in the Developer Portal for BACKGROUND_API_RESPONSE pointing at "
-            f"https://{site.host}{rendering.listener_path}"
-            + (" (it was http: the listener must be reachable over https)" if site.scheme.lower() == "http" else ""))
+    if site.host:
+        target = f"https://{site.host}{rendering.listener_path}"
+    else:  # the URL is not readable here: never print a made-up address
+        target = "your listener's https URL (the URL this code sends today, without the values that move into headers)"
+    send = rendering.suggestion if rendering.suggestion and rendering.replacement is None else None
+    return ((f"send {send} as the {HEADER} value; " if send else "")
+            + f"create a webhook subscription in the Developer Portal for BACKGROUND_API_RESPONSE pointing at {target}"
+            + (" (it was http: the listener must be reachable over https)" if site.scheme.lower() == "http" else "")
+            + "; each tenant must approve the webhook scopes of your application in the Visma App Store")
 
 
 def describe(rule: Rule, site: SenderSite, rendering: Rendering, listener: str | None) -> tuple[str, FixSafety]:

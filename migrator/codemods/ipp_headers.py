@@ -5,12 +5,19 @@ header dict literals (`headers=`, `<...>headers.update(...)`, header variables) 
 `headers["ipp-..."] = value` statement that stands alone on its line(s), unless something in the
 file reads that header. A dict entry goes with its comma, and with its line when it stood alone;
 no `{,}` and no dangling comma is ever left.
+
+`ipp-company-id` stays (manual finding) where the company varies: its value uses a parameter of
+the function around it or a loop variable. A Visma Connect token is bound to one `tenant_id`, so
+such code needs one token per company; removing the header would send every call to the token's
+own tenant, one company's data silently replacing another's. Files whose URLs all point at other
+hosts than API Management (and the old gateway it replaces) get no VNI033 findings.
 """
 
 from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 
 from migrator.findings import Edit, Finding
@@ -23,6 +30,15 @@ from migrator.rulefile import Rule
 KIND = "ipp-headers"
 LANGUAGE = "python"
 HEADERS = ("ipp-company-id", "ipp-application-type")
+_COMPANY = "ipp-company-id"
+# Hosts the ipp-* headers question belongs to: API Management and the VNI gateway it replaces.
+_FINANCE_HOSTS = ("api.finance.visma.net", "integration.visma.net")
+_URL_HOST = re.compile(r"https?://([^/\s\"'?#:]+)", re.IGNORECASE)
+_PER_TENANT = (
+    "; NOT removed: the company varies here ({why}) and a Visma Connect token is bound to one tenant_id, so "
+    "without the header every call reads the token's tenant. Use one token per company (requested with its "
+    "tenant_id), then remove the header"
+)
 _PURE_CALLS = ("os.getenv", "os.environ.get", "str", "getattr", "environ.get", "getenv")
 
 
@@ -168,8 +184,48 @@ def _statement_edit(ctx: PythonContext, resolver: Resolver, statement: ast.stmt)
     return [Edit(_line_start(ctx.text, start), _line_end(ctx.text, end), "")]
 
 
+def _bound_around(resolver: Resolver, node: ast.AST) -> dict[str, str]:
+    """Names that vary per call or per iteration where `node` is: parameters of the enclosing
+    functions (not `self` / `cls`) and targets of enclosing loops and comprehensions."""
+    bound: dict[str, str] = {}
+    current = resolver.parents.get(node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = current.args
+            for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+                if arg is not None and arg.arg not in ("self", "cls"):
+                    bound.setdefault(arg.arg, "a parameter")
+        elif isinstance(current, (ast.For, ast.AsyncFor)):
+            for name in ast.walk(current.target):
+                if isinstance(name, ast.Name):
+                    bound.setdefault(name.id, "a loop variable")
+        elif isinstance(current, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            for generator in current.generators:
+                for name in ast.walk(generator.target):
+                    if isinstance(name, ast.Name):
+                        bound.setdefault(name.id, "a loop variable")
+        current = resolver.parents.get(current)
+    return bound
+
+
+def _varies(resolver: Resolver, entry: HeaderEntry) -> str | None:
+    """Why the company in this entry varies per call, or None when it is one fixed value."""
+    bound = _bound_around(resolver, entry.key)
+    for node in ast.walk(entry.value):
+        if isinstance(node, ast.Name) and node.id in bound:
+            return f"`{node.id}` is {bound[node.id]}"
+    return None
+
+
+def _other_hosts_only(text: str) -> bool:
+    hosts = {m.group(1).lower() for m in _URL_HOST.finditer(text)}
+    return bool(hosts) and not any(h in _FINANCE_HOSTS for h in hosts)
+
+
 def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     if "ipp" not in ctx.lowered:  # cheap gate: the header names hold 'ipp'
+        return []
+    if _other_hosts_only(ctx.text):
         return []
     resolver = ctx.urls.resolver
     entries = [e for e in header_entries(resolver) if normalized(e.name) in HEADERS]
@@ -185,14 +241,18 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     for key, group in by_dict.items():
         container = group[0].container
         assert container is not None
-        removable = [e for e in group if normalized(e.name) not in read and _side_effect_free(resolver, e.value)]
+        removable = [e for e in group if normalized(e.name) not in read and _side_effect_free(resolver, e.value)
+                     and not (normalized(e.name) == _COMPANY and _varies(resolver, e))]
         indexes = {container.keys.index(e.key) for e in removable}
         dict_edits[key] = _dict_edits(ctx, container, indexes) if indexes else None
     for entry in entries:
         name = normalized(entry.name)
         edits: list[Edit] | None
         why = ""
-        if name in read:
+        varies = _varies(resolver, entry) if name == _COMPANY else None
+        if varies:
+            edits, why = None, _PER_TENANT.format(why=varies)
+        elif name in read:
             edits, why = None, f"; not removed automatically: the file also reads {name}"
         elif not _side_effect_free(resolver, entry.value):
             edits, why = None, "; not removed automatically: its value calls code that may do more than compute it"

@@ -25,12 +25,7 @@ from migrator import urls
 from migrator.background import HELPER_MODULE, helper_source
 from migrator.background.http_calls import HttpCall, HttpCallFinder
 from migrator.background.placement import placement
-from migrator.background.rewrite import (
-    has_helper_import,
-    import_edit,
-    is_wrapped,
-    wrap_edits,
-)
+from migrator.background.rewrite import is_wrapped
 from migrator.background.timings import (
     background_list,
     endpoint_key,
@@ -40,6 +35,7 @@ from migrator.background.timings import (
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
+from migrator.structural.requests import AddImport, StructuralRequest, WrapCall
 from migrator.suppression import find_suppressions
 
 KIND = "long-call"
@@ -131,7 +127,6 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     markers = _marker_lines(ctx.text)
     subscription = str(ctx.settings.get("background_mode") or "none").lower() == "subscription"
     where = placement(ctx.path, ctx.settings)
-    needs_import = HELPER_MODULE not in ctx.text or not has_helper_import(ctx.tree)
     suppressed: set[int] | None = None
     out: list[Finding] = []
     for call in calls:
@@ -148,24 +143,46 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         if subscription:
             out.append(_subscription_finding(ctx, rule, call, why, extra))
             continue
-        if call.library not in _SUPPORTED or call.in_async_with or (call.library == "httpx-async") != call.awaited:
+        if call.method == "stream":
+            out.append(ctx.finding(rule, call.node, _stream_message(why), fix=FixSafety.MANUAL,
+                                   extra={**extra, "refused": "stream"}))
+            continue
+        concurrent = call.awaited or call.gathered
+        if call.library not in _SUPPORTED or call.in_async_with or (call.library == "httpx-async") != concurrent:
             message = (f"Long call ({why}) with {call.library}: route it through the background API yourself "
                        "(send `erp-api-background: none`, poll the stateLocation, fetch /content); "
                        "the helper supports requests and httpx only")
             out.append(ctx.finding(rule, call.node, message, fix=FixSafety.MANUAL, extra=extra))
             continue
-        edits = wrap_edits(ctx.text, ctx.index, call.node, call.library == "httpx-async")
         if suppressed is None:
             suppressed = _suppressed_lines(ctx, rule)
-        if edits is None or call.node.lineno in suppressed:
+        if call.node.lineno in suppressed:
             out.append(ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), extra=extra))
             continue
-        if needs_import:
-            edits.append(import_edit(ctx.text, ctx.index, ctx.tree, where.import_line))
+        # A structural fix: the LibCST stage wraps the call and adds the import, only when it is fixed.
+        start, end = ctx.index.node_span(call.node)
+        function = "call_async" if call.library == "httpx-async" else "call"
+        # The import request also tells the stage which binding of the name is the helper's own.
+        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function),
+                                             AddImport.from_line(where.import_line)]
         if where.path is not None:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
-        out.append(ctx.finding(rule, call.node, render_message(rule, why=why, helper=where.display), edits, extra=extra))
+        message = render_message(rule, why=why, helper=where.display)
+        if call.method == "post":
+            message += ("; the `Location` of a created entity: whether the background API passes it on in the job's "
+                        "responseHeaders is not documented (unknown): check it if the code reads it")
+        finding = ctx.finding(rule, call.node, message, extra=extra)
+        finding.structural = tuple(requests)
+        out.append(finding)
     return out
+
+
+def _stream_message(why: str) -> str:
+    return (f"Long call ({why}) streamed with httpx `stream(...)`: over the 240 s cut it fails, and the background "
+            "API stores the whole response, so there is nothing to stream; not rewritten. Replace "
+            "`with client.stream(METHOD, url, ...) as r:` by `r = visma_background.call(client.request, METHOD, "
+            "url, ...)` (`await visma_background.call_async(...)` for an AsyncClient) and read `r.content` or "
+            "`r.iter_bytes()`; the body is then held in memory")
 
 
 def _sends_background_header(call: HttpCall) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 
 from migrator.codemods import background_webhook
 from migrator.edits import apply_edits, select_edits
-from migrator.findings import Edit, Finding, FixSafety
+from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule
 from migrator.suppression import apply_suppressions, find_suppressions
-from migrator.webhooks import django, fastapi, flask
+from migrator.webhooks import django, fastapi, flask, signature
+from migrator.webhooks.dispatch import dispatch
 from migrator.webhooks.routes import (
     ListenerPlan,
     Module,
@@ -134,7 +135,19 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
             for f in found:
                 decided.setdefault(f.path, []).append(f)
             out.extend(found)
+    out.extend(dispatch(out, rule.id))  # several listeners for one subscription
     return out
+
+
+def _params_left(route: Route, rendering: Rendering) -> int:
+    """How many parameters the handler keeps after the rewrite (moved path parameters go)."""
+    if route.handler is None:
+        return -1
+    args = route.handler.args
+    names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+    moved = {p.key for p in rendering.pairs if p.origin == "path"}
+    extra = int(args.vararg is not None) + int(args.kwarg is not None)
+    return len([n for n in names if n not in moved]) + extra
 
 
 def _kinds() -> dict[str, Any]:
@@ -183,14 +196,56 @@ def _pair(ctx, rule: Rule, sender_rule: Rule, sender: PythonContext, site: Sende
                                  replacement=rendering.replacement if new_sender_edits else None,
                                  extra={**background_webhook.extra(site, rendering), "listener": where})
     replacement.suppressed = finding.suppressed
+    notes = _signature_findings(ctx, rule, route, plan, fixing=bool(new_sender_edits))
     if new_sender_edits:  # the merge adds it to the sender's findings and recomputes that file's fix
         result.findings.remove(finding)
         link = f"{rule.id}:{sender.path}:{site.value.lineno}:{site.value.col_offset}"
-        for half in (replacement, *listener_findings):  # sender and listener: both files or neither
+        helpers = _helper_findings(rule, plan)
+        for half in (replacement, *listener_findings, *helpers):  # sender, listener, helper: all files or none
             half.extra["link"] = link
-        return [replacement, *listener_findings]
+        return [replacement, *listener_findings, *helpers, *notes]
     _replace(result, finding, replacement)
-    return listener_findings
+    return [*listener_findings, *notes]
+
+
+def _signature_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, fixing: bool) -> list[Finding]:  # type: ignore[no-untyped-def]
+    """The manual step about the signature: what the rewrite checks and what is not confirmed, or
+    the recipe for a framework whose handler is not rewritten for it."""
+    if route.handler is not None and route.handler_module is not None:
+        module, anchor = route.handler_module, route.handler
+    else:
+        module, anchor = route.module, route.literal
+    start, end = module.span(anchor)
+    end = min(end, start + len(module.text[start:end].split("\n", 1)[0]))
+    line, column = module.index.position(start)
+    end_line, end_column = module.index.position(end)
+    message = signature.UNCONFIRMED if plan.signature == "checked" and fixing else signature.recipe(route.framework)
+    return [Finding(rule.id, Severity.WARNING, FixSafety.MANUAL, module.display, line, column, end_line, end_column,
+                    message, snippet="webhook signature " + module.text[start:end][:200],
+                    extra={"signature": plan.signature or route.framework, "framework": route.framework})]
+
+
+def _helper_findings(rule: Rule, plan: ListenerPlan) -> list[Finding]:
+    """Create the signature helper where the rewritten listener imports it (never overwrite one)."""
+    out: list[Finding] = []
+    for path_text, (display, source) in sorted(plan.helpers.items()):
+        path = Path(path_text)
+        if path.exists():
+            try:
+                same = path.read_text(encoding="utf-8") == source
+            except (OSError, UnicodeDecodeError):
+                same = False
+            if not same:
+                out.append(Finding(rule.id, Severity.WARNING, FixSafety.MANUAL, display, 1, 1, 1, 1,
+                                   f"{display} exists and differs from the signature helper vni-migrate ships; it "
+                                   "was NOT overwritten. The rewritten listener uses its signature_ok(body, headers)",
+                                   snippet=f"{signature.HELPER_MODULE} helper", extra={"helper": True}))
+            continue
+        out.append(Finding(rule.id, Severity.INFO, FixSafety.REVIEW, display, 1, 1, 1, 1,
+                           f"Writes the webhook signature helper {signature.HELPER_FILE} used by the rewritten listener",
+                           edits=(Edit(0, 0, source),), snippet=f"{signature.HELPER_MODULE} helper",
+                           extra={"helper": True, "creates_file": True}))
+    return out
 
 
 def _listener_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, rendering: Rendering,  # type: ignore[no-untyped-def]
@@ -212,7 +267,9 @@ def _listener_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, render
                           tuple(sorted(set(plan.edits.get(display, [])), key=lambda e: (e.start, e.end))),
                           snippet=module.text[start:end][:500],
                           extra={"route": route.template, "listener_path": plan.listener_path, "framework": route.framework,
-                                 "headers": {p.name: p.key for p in rendering.pairs}, "sender": sender_path})
+                                 "headers": {p.name: p.key for p in rendering.pairs}, "sender": sender_path,
+                                 "handler": route.handler.name if route.handler else "",
+                                 "handler_params": _params_left(route, rendering)})
         apply_suppressions([finding], find_suppressions(module.text, module.tree))
         out.append(finding)
     return out

@@ -37,7 +37,7 @@ def finding_line(finding: Finding, colour: bool, headline_only: bool = True) -> 
     where = f"{finding.path}:{finding.line}:{finding.column}:"
     rule = finding.rule
     tags = []
-    if finding.fix.value != "manual" and finding.edits:
+    if finding.fixable:
         tags.append("[*]" if finding.fix.value == "safe" else "[review]")
     if finding.suppressed:
         tags.append("[suppressed]")

@@ -142,7 +142,10 @@ def _header_parameters(module: Module, function: FunctionNode, rendering: Render
     wanted = [p for p in rendering.pairs if p.key in by_name and p.key not in requests]
     if not wanted:
         return
-    header_edit, header = add_import(module, "fastapi", "Header")
+    header_edit, header, refused = add_import(module, "fastapi", "Header")
+    if refused:
+        result.problems.append(refused)
+        return
     if not header:
         result.problems.append("the listener module has no imports to add `from fastapi import Header` beside")
         return
@@ -172,8 +175,10 @@ def _header_parameters(module: Module, function: FunctionNode, rendering: Render
     if header_edit is not None:
         result.add(module, header_edit, function)
     if annotated_needed:
-        typing_edit, annotated = add_import(module, "typing", "Annotated")
-        if annotated != "Annotated":
+        typing_edit, annotated, refused = add_import(module, "typing", "Annotated")
+        if refused:
+            result.problems.append(refused)
+        elif annotated != "Annotated":
             result.problems.append("`Annotated` is not importable under its own name in the listener module")
         elif typing_edit is not None:
             if header_edit is not None and typing_edit.start == header_edit.start:

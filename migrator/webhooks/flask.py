@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import ast
 
+from migrator.background.placement import placement
+from migrator.findings import Edit
 from migrator.python.resolve import dotted_name
+from migrator.webhooks import signature
 from migrator.webhooks.headers import header_name
 from migrator.webhooks.routes import (
     ListenerPlan,
     Module,
     Route,
     add_import,
+    add_module_import,
     body_insert,
     converted,
     drop_parameters,
@@ -122,9 +126,17 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
     if new_rule is None:
         return result
     result.listener_path = joined(route.prefix, new_rule)
-    request_import, request_name = add_import(module, "flask", "request")
+    request_import, request_name, refused = add_import(module, "flask", "request")
+    if refused:
+        result.problems.append(refused)
+        return result
     if not request_name:
         result.problems.append("the listener module has no imports to add `from flask import request` beside")
+        return result
+    where = placement(module.display, {}, signature.HELPER_MODULE)
+    helper_import, problem = add_module_import(module, where.import_line)
+    if problem:
+        result.problems.append(problem)
         return result
     if path_params:
         edits, problem = drop_parameters(module, function, set(path_params))
@@ -133,20 +145,27 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
             return result
         for e in edits:
             result.add(module, e, function)
-        lines = []
-        for name, pair in path_params.items():
-            read, note = converted(f'{request_name}.headers["{pair.name}"]', segments[name].converter)
-            if note:
-                result.notes.append(note)
-            lines.append(f"{name} = {read}")
-        insert, problem = body_insert(module, function, lines)
-        if problem:
-            result.problems.append(problem)
-            return result
-        assert insert is not None
-        result.add(module, insert, function)
-        if request_import is not None:
-            result.add(module, request_import, function)
+    # Every notification is checked first: Visma signs it with the subscription's key.
+    lines = signature.flask_lines(request_name, where.import_line.split()[-1])
+    for name, pair in path_params.items():
+        read, note = converted(f'{request_name}.headers["{pair.name}"]', segments[name].converter)
+        if note:
+            result.notes.append(note)
+        lines.append(f"{name} = {read}")
+    insert, problem = body_insert(module, function, lines)
+    if problem:
+        result.problems.append(problem)
+        return result
+    assert insert is not None
+    result.add(module, insert, function)
+    imports = [e for e in (request_import, helper_import) if e is not None]
+    if len(imports) == 2 and imports[0].start == imports[1].start == imports[0].end == imports[1].end:
+        imports = [Edit(imports[0].start, imports[0].end, imports[0].replacement + imports[1].replacement)]
+    for edit in imports:
+        result.add(module, edit, function)
+    result.signature = "checked"
+    if where.path is not None:
+        result.helpers[str(where.path)] = (where.display, signature.helper_source())
     query = {p.key: (p.name, None) for p in rendering.pairs if p.origin == "query"}
 
     def is_request(node: ast.expr) -> bool:

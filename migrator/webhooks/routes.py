@@ -95,6 +95,9 @@ class ListenerPlan:
     notes: list[str] = field(default_factory=list)
     listener_path: str = "/"
     anchors: dict[str, ast.AST] = field(default_factory=dict)  # display -> node the finding points at
+    # helper modules the rewritten listener imports: real path -> (display, source text)
+    helpers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    signature: str = ""  # "checked": the handler verifies the signature; else the framework (manual recipe)
 
     def add(self, module: Module, edit: Edit, anchor: ast.AST | None = None) -> None:
         self.edits.setdefault(module.display, []).append(edit)
@@ -256,74 +259,76 @@ def body_insert(module: Module, function: FunctionNode, lines: list[str]) -> tup
 
 
 def drop_parameters(module: Module, function: FunctionNode, names: set[str]) -> tuple[list[Edit], str | None]:
-    """Edits removing the parameters `names` (with annotations and defaults) from a def."""
-    args = function.args
-    if args.posonlyargs or (args.kwonlyargs and args.vararg is None and names & {a.arg for a in args.kwonlyargs}):
-        return [], "the handler uses positional-only or keyword-only markers"
-    items: list[tuple[int, int, bool]] = []
-    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
-    for arg in args.args + args.kwonlyargs:
-        default = defaults.get(arg.arg)
-        if arg in args.kwonlyargs:
-            default = args.kw_defaults[args.kwonlyargs.index(arg)]
-        start, end = module.span(arg)
-        if default is not None:
-            end = module.span(default)[1]
-        items.append((start, end, arg.arg in names))
-    if args.vararg is not None and args.kwonlyargs:
-        return [], "the handler takes *args and keyword-only parameters"
-    if args.vararg is not None or args.kwarg is not None:
-        extra_start, extra_end = module.span(args.vararg or args.kwarg)  # type: ignore[arg-type]
-        items.append((extra_start - (2 if args.kwarg is not None and args.vararg is None else 1), extra_end, False))
-    found = {a.arg for a in args.args + args.kwonlyargs} & names
+    """Edits removing the parameters `names` (with annotations and defaults) from a def.
+
+    A structural edit: LibCST removes the parameters, so commas (a trailing one included) and
+    line breaks come out right."""
+    found = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs} & names
     if found != names:
         return [], f"the handler has no parameter {', '.join(sorted(names - found))}"
-    edits: list[Edit] = []
-    i = 0
-    while i < len(items):
-        if not items[i][2]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(items) and items[j + 1][2]:
-            j += 1
-        if j + 1 < len(items):
-            edits.append(Edit(items[i][0], items[j + 1][0], ""))
-        elif i > 0:
-            edits.append(Edit(items[i - 1][1], items[j][1], ""))
-        else:
-            edits.append(Edit(items[i][0], items[j][1], ""))
-        i = j + 1
-    return edits, None
+    from migrator.structural.requests import RemoveParameters  # the LibCST stage, only for a listener rewrite
+    from migrator.structural.transformer import Refused, StructuralPlan
+
+    start, end = module.span(function)
+    try:
+        return StructuralPlan(module.text).remove_parameters(RemoveParameters(start, end, tuple(sorted(names)))), None
+    except Refused as exc:
+        return [], str(exc)
+    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
+        return [], f"LibCST cannot rewrite the handler ({type(exc).__name__})"
 
 
-def add_import(module: Module, package: str, name: str) -> tuple[Edit | None, str]:
-    """How `name` from `package` is spelled in `module`, and the edit importing it when needed."""
+def add_import(module: Module, package: str, name: str) -> tuple[Edit | None, str, str | None]:
+    """How `name` from `package` is spelled in `module`, the edit importing it when needed, and
+    the reason it cannot be imported (the name is already bound to something else)."""
     for node in module.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == package and node.level == 0:
             for alias in node.names:
                 if alias.name == name:
-                    return None, alias.asname or name
+                    return None, alias.asname or name, None
     for node in module.tree.body:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == package:
-                    return None, f"{alias.asname or package}.{name}"
-    for node in module.tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == package and node.level == 0 and not any(a.name == "*" for a in node.names):
-            last = node.names[-1]
-            end = module.span(last)[1] if hasattr(last, "end_col_offset") and last.end_col_offset is not None else None
-            if end is None:
-                break
-            return Edit(end, end, f", {name}"), name
-    # no import from the package yet: a new line before the first import from it (or the first import)
-    anchor = next((n for n in module.tree.body if isinstance(n, (ast.Import, ast.ImportFrom)) and not (
-        isinstance(n, ast.ImportFrom) and n.module == "__future__")), None)
-    if anchor is None:
-        return None, ""
-    start = module.index.offset(anchor.lineno, 0)
-    newline = "\r\n" if "\r\n" in module.text else "\n"
-    return Edit(start, start, f"from {package} import {name}{newline}"), name
+                    return None, f"{alias.asname or package}.{name}", None
+    if not any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in module.tree.body):
+        return None, "", None
+    # A structural edit: LibCST checks the name is free (ScopeProvider) and adds the import
+    # (AddImportsVisitor merges it into an existing `from package import ...`).
+    from migrator.structural.requests import AddImport
+    from migrator.structural.transformer import Refused, StructuralPlan
+
+    request = AddImport(package, name)
+    try:
+        plan = StructuralPlan(module.text)
+        plan.check_module_binding(request)
+        edits = plan.import_edits([request])
+    except Refused as exc:
+        return None, "", str(exc)
+    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
+        return None, "", f"LibCST cannot add the import ({type(exc).__name__})"
+    if len(edits) != 1:
+        return None, "", f"`from {package} import {name}` cannot be added in one place"
+    return edits[0], name, None
+
+
+def add_module_import(module: Module, line: str) -> tuple[Edit | None, str | None]:
+    """The edit adding `import x` / `from p import x` (None when present), or why it cannot be added."""
+    from migrator.structural.requests import AddImport
+    from migrator.structural.transformer import Refused, StructuralPlan
+
+    request = AddImport.from_line(line)
+    try:
+        plan = StructuralPlan(module.text)
+        plan.check_module_binding(request)
+        edits = plan.import_edits([request])
+    except Refused as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
+        return None, f"LibCST cannot add the import ({type(exc).__name__})"
+    if len(edits) > 1:
+        return None, f"`{line}` cannot be added in one place"
+    return (edits[0] if edits else None), None
 
 
 def converted(read: str, converter: str | None) -> tuple[str, str | None]:
@@ -370,6 +375,13 @@ def rewrite_reads(
             assert isinstance(call, ast.Call)
             if call.func is parent and call.args:
                 key_node, whole = call.args[0], call
+        if isinstance(parent, ast.Attribute) and parent.attr == "getlist":
+            plan.problems.append(
+                f"{module.display}:{node.lineno}: {module.source(parents.get(parent, parent))} reads every value of a "
+                "repeated query key, and a subscription header carries one value: in the sender join the values "
+                "into one (e.g. separated by '|', never ',' or '='), and in the listener split "
+                f"the header (`{module.source(node.value)}.headers[...].split('|')`)")
+            continue
         if key_node is None or not (isinstance(key_node, ast.Constant) and isinstance(key_node.value, str)):
             plan.problems.append(f"{module.display}:{node.lineno}: {module.source(whole)} reads the "
                                  f"{'query' if node.attr != 'path_params' else 'path'} as a whole; the tool can only move single keys")

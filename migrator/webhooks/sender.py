@@ -84,6 +84,7 @@ class Rendering:
     pairs: list[Pair]
     listener_path: str
     problems: list[str]
+    suggestion: str | None = None  # the value to send, for the manual step, even when not rewritten
 
 
 def _show(pieces: list[Piece]) -> str:
@@ -218,13 +219,17 @@ def read_site(value: ast.expr, text: str, index: LineIndex, resolver: Resolver) 
     if pieces is None:
         name = (dotted_name(value) or flat.source(value)).lower()
         if re.search(r"""^[rRuU]?['"]https?://""", flat.source(value)):  # "...".format(...), "..." % (...)
-            return SenderSite(value, target, "", "", [], [], flat.source(value),
-                              problems=[("the URL is built with str.format or %, which the tool does not rewrite; "
-                                         "write it as an f-string or move the values by hand")])
-        if any(hint in name for hint in _URL_HINTS):
+            formatted = _formatted_pieces(value, flat)
+            problem = ("the URL is built with str.format or %, which the tool does not rewrite; write it as an "
+                       "f-string or move the values by hand")
+            if formatted is None:
+                return SenderSite(value, target, "", "", [], [], flat.source(value), problems=[problem])
+            pieces, problems = formatted, [problem]
+        elif any(hint in name for hint in _URL_HINTS):
             return SenderSite(value, target, "", "", [], [], "{" + flat.source(value) + "}",
                               problems=[f"the value comes from {flat.source(value)}, which the tool cannot read"])
-        return None
+        else:
+            return None
     joined, exprs = _join(pieces)
     match = _URL_RE.match(joined)
     if match is None or match["scheme"].lower() not in ("http", "https") or _MARK in match["scheme"]:
@@ -246,6 +251,60 @@ def read_site(value: ast.expr, text: str, index: LineIndex, resolver: Resolver) 
     if opening:
         quote = opening.group(1)
     return SenderSite(value, target, match["scheme"], _show(_split(match["host"], exprs)), path, query, display, quote, problems)
+
+
+_PERCENT = re.compile(r"%(?:\((?P<key>\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]")
+_BRACES = re.compile(r"\{(?P<field>[^{}]*)\}")
+
+
+def _formatted_pieces(value: ast.expr, flat: _Flattener) -> list[Piece] | None:
+    """Pieces of `"template" % args` / `"template".format(args)`, so the manual recipe can name the
+    host, the listener path and the values; None when the template or the arguments are unusual."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and isinstance(value.left, ast.Constant) \
+            and isinstance(value.left.value, str):
+        template = value.left.value
+        args = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
+        named = isinstance(value.right, ast.Dict)
+        out: list[Piece] = []
+        position = 0
+        used = 0
+        for match in _PERCENT.finditer(template):
+            out.append(Lit(template[position:match.start()]))
+            position = match.end()
+            if match.group(0) == "%%":
+                out.append(Lit("%"))
+                continue
+            if named or match["key"]:
+                return None
+            if used >= len(args):
+                return None
+            out.append(flat.expression(args[used]))
+            used += 1
+        out.append(Lit(template[position:]))
+        return [p for p in out if not (isinstance(p, Lit) and not p.text)] if used == len(args) else None
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format"
+            and isinstance(value.func.value, ast.Constant) and isinstance(value.func.value.value, str)):
+        template = value.func.value.value
+        keywords = {kw.arg: kw.value for kw in value.keywords if kw.arg}
+        out, position, auto = [], 0, 0
+        for match in _BRACES.finditer(template.replace("{{", "\ue001").replace("}}", "\ue002")):
+            out.append(Lit(template[position:match.start()]))
+            position = match.end()
+            name = match["field"].split(":")[0].split("!")[0]
+            if name == "":
+                if auto >= len(value.args):
+                    return None
+                node, auto = value.args[auto], auto + 1
+            elif name.isdigit() and int(name) < len(value.args):
+                node = value.args[int(name)]
+            elif name in keywords:
+                node = keywords[name]
+            else:
+                return None
+            out.append(flat.expression(node))
+        out.append(Lit(template[position:]))
+        return [p for p in out if not (isinstance(p, Lit) and not p.text)]
+    return None
 
 
 def _segment_name(segment: list[Piece]) -> str | None:
@@ -293,7 +352,11 @@ def render(site: SenderSite, route_names: dict[int, str] | None = None, listener
         if problem:
             problems.append(problem)
         if pair.name.lower() in seen:
-            problems.append(f"two values would travel in the same header {pair.name}")
+            repeated = pair.origin == "query" and sum(1 for p in pairs if p.key == pair.key) > 1
+            problems.append(
+                f"the query key {pair.key} is repeated: a subscription header carries one value per name; join "
+                f"the values into one {pair.name} value (e.g. separated by '|', never ',' or '=') and split it in "
+                "the listener" if repeated else f"two values would travel in the same header {pair.name}")
         seen.add(pair.name.lower())
         literal = "".join(p.text for p in pair.value if isinstance(p, Lit))
         problem = value_problem(pair.name, literal) if literal else None
@@ -306,7 +369,10 @@ def render(site: SenderSite, route_names: dict[int, str] | None = None, listener
         kept = [s for i, s in enumerate(site.path) if i not in moved]
         listener_path = "/" + "/".join(_show(s) for s in kept)
     replacement = None if problems else _literal(pairs, site.quote, problems)
-    return Rendering(replacement, pairs, listener_path, problems)
+    unique = len({p.name.lower() for p in pairs}) == len(pairs)
+    suggestion = replacement if replacement is not None else (
+        _literal(pairs, site.quote, []) if site.host and unique else None)
+    return Rendering(replacement, pairs, listener_path, problems, suggestion)
 
 
 def _decoded(pieces: list[Piece], plus: bool) -> list[Piece]:

@@ -109,3 +109,44 @@ def test_not_a_header_literal(name: str) -> None:
 def test_dict_with_unpacking_keeps_the_rest() -> None:
     before = 'headers = {**base, "ipp-company-id": c, "A": 1}\n'
     assert fixed(before, unsafe=True) == 'headers = {**base, "A": 1}\n'
+
+
+COMPANY_LOOP = '''
+import requests
+
+TOKEN = "one token for every company"
+BASE = "https://api.finance.visma.net/v1"
+
+
+def export_all(companies):
+    rows = {}
+    for company in companies:
+        headers = {"Authorization": f"Bearer {TOKEN}", "ipp-company-id": company,
+                   "ipp-application-type": "Visma.net Financials"}
+        rows[company] = requests.get(f"{BASE}/customer", headers=headers).json()
+    return rows
+'''
+
+
+def test_company_loop_keeps_ipp_company_id_and_explains_per_tenant_tokens() -> None:
+    out = fixed(COMPANY_LOOP, unsafe=True)
+    assert '"ipp-company-id": company' in out  # before: removed, every company read the token's tenant
+    assert '"ipp-application-type"' not in out  # a constant: still removed
+    (company,) = [f for f in found(COMPANY_LOOP, "VNI033") if "ipp-company-id" in f.message]
+    assert company.fix.value == "manual" or not company.edits
+    assert "`company` is a loop variable" in company.message
+    assert "one token per company" in company.message and "tenant_id" in company.message
+
+
+def test_company_passed_per_call_is_kept_and_reported() -> None:
+    code = 'def fetch(session, company_id):\n    session.headers["ipp-company-id"] = company_id\n    return session.get("https://api.finance.visma.net/v1/customer")\n'
+    assert fixed(code, unsafe=True) == code
+    (finding,) = found(code, "VNI033")
+    assert "`company_id` is a parameter" in finding.message and not finding.edits
+
+
+def test_ipp_headers_on_other_hosts_are_not_reported() -> None:
+    code = 'requests.get("https://salesorder.visma.net/api/v1/orders", headers={"ipp-company-id": "1"})\n'
+    assert found(code, "VNI033") == []
+    mixed = code + 'requests.get("https://api.finance.visma.net/v1/customer", headers={"ipp-company-id": "1"})\n'
+    assert len(found(mixed, "VNI033")) == 2  # the file calls API Management: checked as before

@@ -24,5 +24,8 @@ def scan(root: Path) -> RunResult:
     return run([root], RunOptions())
 
 
-def by_rule(result: RunResult, rule: str) -> list:
-    return [f for f in result.findings if f.rule == rule]
+def by_rule(result: RunResult, rule: str, notes: bool = False) -> list:
+    """The findings of `rule`; without `notes`, not the signature step and helper-file findings
+    VNI011 adds beside listeners (test_signature.py and test_dispatch.py check those)."""
+    return [f for f in result.findings if f.rule == rule
+            and (notes or not ({"signature", "helper", "listeners"} & set(f.extra)))]

@@ -7,6 +7,10 @@ from pathlib import Path
 from migrator.findings import FixSafety
 from tests.webhooks.helpers import by_rule, fix, scan, tree
 
+# The first lines of every migrated Flask handler (tests/webhooks/test_signature.py runs them).
+SIGNATURE_CHECK = ('    if not visma_webhook.signature_ok(request.get_data(), request.headers):\n'
+                   '        return "invalid webhook signature", 401\n')
+
 SENDER = '''
 def start(session, tenant, batch):
     return session.get("https://api.finance.visma.net/v1/customer",
@@ -38,8 +42,10 @@ def test_flask_blueprint_prefix_from_register_blueprint_in_another_module(tmp_pa
     })
     result = fix(root)
     assert (root / "app/hooks.py").read_text() == (
-        'from flask import Blueprint, request\n\nbp = Blueprint("hooks", __name__)\n\n\n'
+        'from flask import Blueprint, request\nimport visma_webhook\n\nbp = Blueprint("hooks", __name__)\n\n\n'
         '@bp.route("/jobs", methods=["POST"])\ndef done():\n    """Docstring stays first."""\n'
+        '    if not visma_webhook.signature_ok(request.get_data(), request.headers):\n'
+        '        return "invalid webhook signature", 401\n'
         '    tenant = float(request.headers["tenant"])\n'
         '    return {"tenant": tenant, "batch": request.headers["batch"]}\n'
     )
@@ -70,7 +76,7 @@ def test_route_parameter_names_win_over_sender_variables(tmp_path: Path) -> None
     assert 'f"subscription:company-id={company.id}"' in (root / "sender.py").read_text()
     listener = (root / "listener.py").read_text()
     assert "from flask import Flask, jsonify, request\n" in listener
-    assert '@app.post("/c/done")\ndef done():\n    company_id = int(request.headers["company-id"])\n' in listener
+    assert '@app.post("/c/done")\ndef done():\n' + SIGNATURE_CHECK + '    company_id = int(request.headers["company-id"])\n' in listener
 
 
 def test_literal_value_in_a_route_parameter_moves_too(tmp_path: Path) -> None:
@@ -90,7 +96,7 @@ def test_literal_value_in_a_route_parameter_moves_too(tmp_path: Path) -> None:
     fix(root)
     text = (root / "both.py").read_text()
     assert '"subscription:tenant=42"' in text
-    assert '@app.route("/tenants/done", methods=["POST"])\ndef done():\n    tenant = request.headers["tenant"]\n' in text
+    assert '@app.route("/tenants/done", methods=["POST"])\ndef done():\n' + SIGNATURE_CHECK + '    tenant = request.headers["tenant"]\n' in text
 
 
 def test_fastapi_router_prefix_and_include_router_prefix(tmp_path: Path) -> None:
@@ -116,7 +122,7 @@ def test_fastapi_router_prefix_and_include_router_prefix(tmp_path: Path) -> None
     })
     result = fix(root)
     hooks = (root / "hooks.py").read_text()
-    assert hooks.startswith("from typing import Annotated\nfrom fastapi import APIRouter, Header\n")
+    assert hooks.startswith("from fastapi import APIRouter, Header\nfrom typing import Annotated\n")  # AddImportsVisitor: after the imports
     assert '@router.post("/jobs")\ndef done(tenant: Annotated[int, Header()], batch: Annotated[int, Header()]):' in hooks
     (listener,) = by_rule(result, "VNI011")
     assert listener.extra["listener_path"] == "/api/visma/jobs" and listener.extra["framework"] == "fastapi"

@@ -1,0 +1,57 @@
+"""Structural edit requests: what a rule kind asks the LibCST stage to do, as plain data.
+
+A kind that changes structure (wraps a call, adds an import) does not build character edits
+itself: it attaches requests to its finding (`Finding.structural`). They are plain frozen data
+so they pickle to and from worker processes. Only when the finding is actually being fixed does
+the LibCST stage (`migrator.structural.resolve`) parse the file and turn them into ordinary edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WrapCall:
+    """Route the call at text[start:end] through `helper.function(<callee>, <arguments>)`."""
+
+    start: int  # character offsets of the `ast.Call` node
+    end: int
+    helper: str  # the module name the rewritten call uses, e.g. "visma_background"
+    function: str  # "call" or "call_async"
+
+
+@dataclass(frozen=True)
+class AddImport:
+    """Make `binds` importable at module level: `import module` or `from module import name`."""
+
+    module: str
+    name: str | None = None
+
+    @property
+    def binds(self) -> str:
+        return self.name or self.module.split(".")[0]
+
+    @property
+    def line(self) -> str:
+        return f"from {self.module} import {self.name}" if self.name else f"import {self.module}"
+
+    @staticmethod
+    def from_line(line: str) -> "AddImport":
+        """Parse `import a.b` / `from a import b` (the forms `placement` writes)."""
+        words = line.split()
+        if words[0] == "from":
+            return AddImport(words[1], words[3])
+        return AddImport(words[1])
+
+
+@dataclass(frozen=True)
+class RemoveParameters:
+    """Remove the named parameters of the function defined at text[start:end] (commas handled)."""
+
+    start: int  # character offsets of the `ast.FunctionDef` / `ast.AsyncFunctionDef` node
+    end: int
+    names: tuple[str, ...]
+
+
+StructuralRequest = WrapCall | AddImport | RemoveParameters
