@@ -54,7 +54,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         if source is None:
             continue
         span = SpanText(display, source.text)
-        lines = covered.get(display, set())
+        lines = covered.get(display, set()) | _edited_lines(ctx, display, span)
         seen: set[int] = set()
         for start, end, text in _left_pieces(source.text, visma_project):
             line = span.index.position(start)[0]
@@ -81,7 +81,8 @@ def _message(path: Path, piece: str) -> str:
 
 
 def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
-    """Lines some other finding already speaks for, by path."""
+    """Lines some other finding already speaks for, by path: the finding's own lines, and the lines
+    its edits touch (a cross-module finding edits a base that stands in another place)."""
     out: dict[str, set[int]] = {}
     findings: list[Finding] = [f for result in ctx.results.values() for f in result.findings]
     findings += list(getattr(ctx, "found", ()))
@@ -90,3 +91,13 @@ def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
     return out
 
 
+def _edited_lines(ctx, display: str, span: SpanText) -> set[int]:  # type: ignore[no-untyped-def]
+    """Lines of `display` that some finding's edits change."""
+    findings: list[Finding] = list(ctx.results[display].findings) if display in ctx.results else []
+    findings += [f for f in getattr(ctx, "found", ()) if f.path == display]
+    lines: set[int] = set()
+    for finding in findings:
+        for edit in finding.edits:
+            first, last = span.index.position(edit.start)[0], span.index.position(max(edit.start, edit.end - 1))[0]
+            lines.update(range(first, last + 1))
+    return lines

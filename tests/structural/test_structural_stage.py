@@ -182,7 +182,7 @@ def test_scan_check_and_safe_fixes_never_import_libcst(tmp_path: Path) -> None:
         "ledger.py": f'import requests\nr = requests.get("{GL}", timeout=600)\n'
                      'BASE = "https://integration.visma.net/API/controller/api/v1"\n',
     })
-    for args, code in ((["scan", str(project)], 1), (["fix", "--check", str(project)], 1), (["fix", str(project)], 0)):
+    for args, code in ((["scan", str(project)], 1), (["fix", "--check", str(project)], 1), (["fix", str(project)], 1)):  # fix exits 1: the long call stays for --unsafe-fixes
         outcome = _run_without_libcst(args, repo)
         assert outcome == {"libcst": False, "code": code}, args
     assert "api.finance.visma.net/v1" in (project / "ledger.py").read_text()  # the safe fix did run
