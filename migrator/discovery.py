@@ -67,7 +67,9 @@ class Discovery:
     _seen: set[str] = field(default_factory=set)
 
     def _first_time(self, path: str) -> bool:
-        real = os.path.realpath(path)
+        return self._first_time_real(os.path.realpath(path))
+
+    def _first_time_real(self, real: str) -> bool:
         if real in self._seen:
             return False
         self._seen.add(real)
@@ -158,7 +160,9 @@ class Discovery:
                 elif not entry.is_file(follow_symlinks=False):  # reading a named pipe would block forever
                     self.problems.append((printable(display), "not a regular file (pipe, socket or device); skipped"))
                     continue
-                if is_link or self._first_time(entry.path):  # a link got here after its _first_time check
+                # The walk never follows a folder link, so a plain file's real path is the real root
+                # joined with its relative path: no realpath() call (a syscall per path component).
+                if is_link or self._first_time_real(os.path.join(real_root, rel)):  # links: checked above
                     yield Path(entry.path), printable(display)
             stack.extend(reversed(subfolders))
 

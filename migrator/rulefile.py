@@ -260,7 +260,24 @@ def builtin_rules_dir() -> Path:
     return REPO_RULES_DIR
 
 
+_LOADED: dict[tuple[tuple[tuple[str, int, int], ...], int], list[Rule]] = {}
+
+
 def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | None = None) -> list[Rule]:
+    """Every rule of the built-in folder and `extra_dirs` (raises RuleFileError). Parsed once per
+    process and set of files (the CLI, the runner and the report all ask)."""
+    try:
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                      for d in (builtin_rules_dir(), *extra_dirs) for p in rule_files(d))
+    except OSError:
+        return _load_rules(extra_dirs, known_kinds)
+    key = (stamp, id(known_kinds))
+    if key not in _LOADED:
+        _LOADED[key] = _load_rules(extra_dirs, known_kinds)
+    return list(_LOADED[key])
+
+
+def _load_rules(extra_dirs: tuple[Path, ...], known_kinds: dict[str, Any] | None) -> list[Rule]:
     rules: dict[str, Rule] = {}
     for directory in (builtin_rules_dir(), *extra_dirs):
         for path in rule_files(directory):
