@@ -462,7 +462,7 @@ class _Analyzer:
             return
         url_edits = urls.url_edits(joined)
         if not url_edits:
-            if urls.RETIRED_RE.search(joined):  # a retired endpoint: issue 4's rules report it, not as a partial base
+            if urls.RETIRED_RE.search(joined):  # a retired endpoint: the retired-endpoint rule reports it, not as a partial base
                 self.remote_edited.update(id(p.literal) for p in parts if p.literal is not None)
                 line = getattr(node, "lineno", 0)
                 for part in parts:
