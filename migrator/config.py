@@ -132,7 +132,7 @@ def _table_line(text: str, sub: str | None = None, spelling: str = TABLE) -> int
     return None
 
 
-def _check(path: Path, text: str, key: str, value: Any) -> Any:
+def _check(path: Path, text: str, key: str, value: Any) -> Any:  # noqa: C901 - one check per configuration key, in one place
     shape = KEYS[key][0]
     line = _line_of(text, key)
     where = f"{path}:{line}" if line else str(path)

@@ -147,7 +147,7 @@ def _mapping(node: yaml.Node, path: Path, what: str) -> dict[str, tuple[yaml.Nod
     return out
 
 
-def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
+def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:  # noqa: C901 - validates every key of a rule file in one place
     """Load and validate one rule file. Raises RuleFileError with the path and line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -167,7 +167,7 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
     for key, (key_node, _) in nodes.items():
         if key not in REQUIRED and key not in OPTIONAL:
             raise RuleFileError(path, _line(key_node), f"unknown key {key!r} (allowed: {', '.join([*REQUIRED, *OPTIONAL])})")
-    for key, expected in REQUIRED.items():
+    for key in REQUIRED:
         if key not in nodes:
             raise RuleFileError(path, _line(root), f"missing required key {key!r}")
     for key, expected in {**REQUIRED, **OPTIONAL}.items():

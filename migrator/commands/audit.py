@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from migrator.output.redaction import write_output
 from migrator.output.progress import Progress
+from migrator.output.redaction import write_output
 from migrator.redact import redact
 from migrator.report import collect, html, model
 

@@ -10,8 +10,8 @@ comments, key order, quoting, indentation and newline style survive byte for byt
 from __future__ import annotations
 
 import importlib
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 

@@ -271,7 +271,7 @@ def _pair(
     for display, edits in python_edits.items():
         info = infos[display]
         span = SpanText(display, info.text)
-        for finding, edit, new_path in edits:
+        for _finding, edit, new_path in edits:
             out.append(span.finding(
                 rule, edit.start, max(edit.start, edit.end),
                 f"This path is joined to {name}, which {located[0][0].display} sets to {base!r}; the path becomes "
