@@ -181,4 +181,4 @@ def _hold_signals() -> set[signal.Signals] | None:
     """Block SIGINT and SIGTERM in this thread; returns the previous mask (None where unsupported)."""
     if not hasattr(signal, "pthread_sigmask"):
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return {signal.Signals(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})}

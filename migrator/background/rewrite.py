@@ -9,6 +9,7 @@ same insertion, so they form one all-or-nothing group).
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from migrator.background import HELPER_MODULE
 from migrator.findings import Edit
@@ -58,7 +59,7 @@ def import_edit(text: str, index: LineIndex, tree: ast.Module, import_line: str)
             anchor = stmt
     if anchor is None and tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(
         getattr(tree.body[0], "value", None), ast.Constant
-    ) and isinstance(tree.body[0].value.value, str):
+    ) and isinstance(cast(ast.Constant, tree.body[0].value).value, str):  # checked above
         anchor = tree.body[0]
     if anchor is None:
         return Edit(0, 0, import_line + newline)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Declarations = Callable[[Any, Callable[[Any], str]], Iterator[tuple[str, Any, bool]]]
+# (root node, node text) -> (name node, value node, is constant) for each declaration
+Declarations = Callable[[Any, Callable[[Any], str]], Iterator[tuple[Any, Any, bool]]]
 
 
 @dataclass(frozen=True)

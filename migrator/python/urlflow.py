@@ -791,7 +791,7 @@ def analyse(
         analyzer.run()
     for expr, anchor in roots:
         join = analyzer.structured_join(expr) if isinstance(expr, ast.Call) else None
-        if join is not None:
+        if join is not None and isinstance(expr, ast.Call):
             analyzer._analyse_structured(expr, *join)
             continue
         parts = analyzer.flatten(expr)

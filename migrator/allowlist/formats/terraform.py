@@ -313,7 +313,7 @@ def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Sou
                       Semantics.UNION, "deny", notes=["assumed to be the allow list of the web ACL in front of the listener"])
         bounds = src.list_attr(span, "addresses") if span else None
         if bounds:
-            layer.fixer = lambda missing: [src.append_to_list(bounds, [_cidr(ip) for ip in missing])]
+            layer.fixer = lambda missing, at=bounds: [src.append_to_list(at, [_cidr(ip) for ip in missing])]
         layer.manual = lambda missing: [f'addresses = [..., {", ".join(chr(34) + _cidr(ip) + chr(34) for ip in missing)}]']
         return layer
     if rtype in ("azurerm_network_security_rule", "azurerm_network_security_group"):
@@ -348,7 +348,7 @@ def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Sou
             occurrence = [i for i, r in enumerate(rules_in) if isinstance(r, dict) and "source_address_prefixes" in r].index(first_allow[2])
             bounds = src.list_attr(span, "source_address_prefixes", occurrence)
             if bounds:
-                layer.fixer = lambda missing: [src.append_to_list(bounds, [_cidr(ip) for ip in missing])]
+                layer.fixer = lambda missing, at=bounds: [src.append_to_list(at, [_cidr(ip) for ip in missing])]
         layer.manual = lambda missing: [f'source_address_prefixes = [..., {", ".join(chr(34) + _cidr(ip) + chr(34) for ip in missing)}]']
         return layer
     if rtype == "google_compute_firewall":
