@@ -7,6 +7,7 @@ problem, and the CLI turns it into a one-line message and exit code 2.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def _mapping(node: yaml.Node, path: Path, what: str) -> dict[str, tuple[yaml.Nod
     return out
 
 
-def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:  # noqa: C901 - validates every key of a rule file in one place
+def load_rule(path: Path, known_kinds: Mapping[str, Any] | None = None) -> Rule:  # noqa: C901 - validates every key of a rule file in one place
     """Load and validate one rule file. Raises RuleFileError with the path and line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -260,7 +261,7 @@ def builtin_rules_dir() -> Path:
     return REPO_RULES_DIR
 
 
-def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | None = None) -> list[Rule]:
+def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: Mapping[str, Any] | None = None) -> list[Rule]:
     rules: dict[str, Rule] = {}
     for directory in (builtin_rules_dir(), *extra_dirs):
         for path in rule_files(directory):

@@ -10,6 +10,7 @@ suppressed, or its fix would not parse) both become manual findings that say why
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     return out
 
 
-def _kinds() -> dict[str, Any]:
+def _kinds() -> Mapping[str, Any]:
     from migrator.codemods import KINDS
 
     return KINDS
