@@ -8,11 +8,17 @@ must yield a finding of its rule and come out byte for byte the same.
 from __future__ import annotations
 
 import ast
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from migrator.engine import fix_text as engine_fix_text
+from migrator.engine import process_file
+from migrator.findings import Finding
+from migrator.kind import kind_of
+from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule
 
 UNUSED = "VNI900"
@@ -32,30 +38,14 @@ class ExampleFailure:
 def _engine_rules(rule: Rule, all_rules: list[Rule]) -> list[Rule]:
     # The rule under test, plus the unused-suppression check (it only reports), plus the rules a
     # project-wide kind works with in its examples (`EXAMPLE_KINDS`, e.g. VNI011 needs VNI010).
-    partners = getattr(_kind(rule), "EXAMPLE_KINDS", ())
+    kind = kind_of(rule)
+    partners = kind.example_kinds if kind is not None else ()
     return [rule] + [r for r in all_rules if (r.id == UNUSED or r.kind in partners) and r.id != rule.id]
 
 
-def _kind(rule: Rule):  # type: ignore[no-untyped-def]
-    from migrator.codemods import KINDS
-
-    return KINDS.get(rule.kind)
-
-
-def _project_fix_text(display: str, text: str, rules: list[Rule], unsafe: bool):  # type: ignore[no-untyped-def]
+def _project_fix_text(display: str, text: str, rules: list[Rule], unsafe: bool) -> tuple[str, list[Finding], list[Finding]]:
     """`fix_text` for a project-wide kind: the example is one file of a project run (per-file phase,
     project phase, merge), in a temporary folder. Raises SyntaxError like `fix_text`."""
-    import tempfile
-    from pathlib import Path
-
-    from migrator.engine import process_file
-    from migrator.project import (
-        ProjectContext,
-        merge,
-        project_rules,
-        run_project_checks,
-    )
-
     ast.parse(text)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / display
@@ -63,8 +53,12 @@ def _project_fix_text(display: str, text: str, rules: list[Rule], unsafe: bool):
         whole = project_rules(rules)
         file_rules = [r for r in rules if r not in whole]
         result = process_file(path, display, file_rules, unsafe, False)
-        hints = {f"{r.kind}:{tag}": {path} for r in whole if hasattr(_kind(r), "prefilter")
-                 for tag in _kind(r).prefilter(path, text.lower().encode())}  # what the runner would tag
+        hints: dict[str, set[Path]] = {}
+        for r in whole:  # what the runner's screening would tag
+            kind = kind_of(r)
+            if kind is not None and kind.prefilter is not None:
+                for tag in kind.prefilter(path, text.lower().encode()):
+                    hints[f"{r.kind}:{tag}"] = {path}
         ctx = ProjectContext([Path(folder)], [(path, display)], {display: result}, rules, hints=hints)
         merge(ctx, run_project_checks(ctx), unsafe, file_rules)
         out = result.new_text if result.new_text is not None and result.problem is None else text
@@ -100,7 +94,8 @@ def check_example(example: RuleExample, all_rules: list[Rule]) -> list[ExampleFa
     """The failures of one example through the real engine (empty when it holds)."""
     rule = example.rule
     # A project-wide kind's examples go through a project run: the same contract as `fix_text`.
-    fix_text = _project_fix_text if getattr(_kind(rule), "LANGUAGE", "python") == "project" else engine_fix_text
+    kind = kind_of(rule)
+    fix_text = _project_fix_text if kind is not None and kind.project_wide else engine_fix_text
     rules = _engine_rules(rule, all_rules)
 
     def failure(message: str) -> ExampleFailure:
