@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-
 # Keys of `Finding.extra` that carry run state from one stage to the next (where the VNI020 helper
 # module is written, as a real path), not results: machine output never carries them, so a saved
 # report holds no absolute path of the machine that ran the scan (`helper_display` is relative).
