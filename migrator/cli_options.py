@@ -64,7 +64,7 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def flag_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The flags that override [tool.vni-migrate] keys, plus --config and --isolated."""
-    decorators = [
+    decorators: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or prefixes (comma separated, e.g. VNI00)."),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or prefixes."),
         click.option(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,22 +142,7 @@ def _check(path: Path, text: str, key: str, value: Any) -> Any:
         return ConfigError(f"{where}: [tool.{TABLE}] {key} must be {expected}, not {type(value).__name__} {value!r}")
 
     if shape in ("ids", "globs", "dirs", "list"):
-        if isinstance(value, str) and shape in ("ids", "globs"):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail("a list of strings")
-        if shape == "ids":
-            value = [v.strip() for item in value for v in item.split(",") if v.strip()]
-            for rule_id in value:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rule_id):
-                    raise ConfigError(f"{where}: [tool.{TABLE}] {key}: {rule_id!r} is not a rule id or prefix (e.g. VNI001, VNI0)")
-        if shape == "dirs":
-            folders = [(path.parent / v).resolve() for v in value]
-            for folder in folders:
-                if not folder.is_dir():
-                    raise ConfigError(f"{where}: [tool.{TABLE}] {key}: rule folder {folder} does not exist")
-            value = folders
-        return value
+        return _check_list(path, where, key, shape, value, fail)
     if shape == "str":
         if not isinstance(value, str):
             raise fail("a string")
@@ -167,22 +153,46 @@ def _check(path: Path, text: str, key: str, value: Any) -> Any:
         return value
     if shape == "per-file":
         line = _table_line(text, "per-file-ignores") or line
-        where = f"{path}:{line}" if line else str(path)
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: [tool.{TABLE}] per-file-ignores must be a table of glob = [rule ids]")
-        entries: dict[str, list[str]] = {}
-        for glob, ids in value.items():
-            if isinstance(ids, str):
-                ids = [ids]
-            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-                raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r} must be a list of rule ids")
-            flat = [v.strip() for item in ids for v in item.split(",") if v.strip()]
-            for rule_id in flat:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rule_id):
-                    raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r}: {rule_id!r} is not a rule id or prefix")
-            entries[glob] = flat
-        return entries
+        return _check_per_file(f"{path}:{line}" if line else str(path), value)
     raise AssertionError(shape)  # pragma: no cover
+
+
+def _check_list(path: Path, where: str, key: str, shape: str, value: Any, fail: Callable[[str], ConfigError]) -> Any:
+    """A list of strings; rule ids split at commas, rule folders resolved against the file's folder."""
+    if isinstance(value, str) and shape in ("ids", "globs"):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail("a list of strings")
+    if shape == "ids":
+        value = [v.strip() for item in value for v in item.split(",") if v.strip()]
+        for rule_id in value:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rule_id):
+                raise ConfigError(f"{where}: [tool.{TABLE}] {key}: {rule_id!r} is not a rule id or prefix (e.g. VNI001, VNI0)")
+    if shape == "dirs":
+        folders = [(path.parent / v).resolve() for v in value]
+        for folder in folders:
+            if not folder.is_dir():
+                raise ConfigError(f"{where}: [tool.{TABLE}] {key}: rule folder {folder} does not exist")
+        value = folders
+    return value
+
+
+def _check_per_file(where: str, value: Any) -> dict[str, list[str]]:
+    """`per-file-ignores`: glob = [rule ids], ids split at commas."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [tool.{TABLE}] per-file-ignores must be a table of glob = [rule ids]")
+    entries: dict[str, list[str]] = {}
+    for glob, ids in value.items():
+        if isinstance(ids, str):
+            ids = [ids]
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r} must be a list of rule ids")
+        flat = [v.strip() for item in ids for v in item.split(",") if v.strip()]
+        for rule_id in flat:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", rule_id):
+                raise ConfigError(f"{where}: [tool.{TABLE}.per-file-ignores] {glob!r}: {rule_id!r} is not a rule id or prefix")
+        entries[glob] = flat
+    return entries
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

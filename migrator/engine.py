@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from migrator import sourcefile
-from migrator.codemods import KINDS
 from migrator.edits import apply_edits, select_edits
 from migrator.findings import FileProblem, Finding, FixSafety, Severity
+from migrator.kind import kind_of
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule, RulePatternError
@@ -58,8 +58,8 @@ def python_findings(
     ctx = PythonContext(display, text, tree, rules, settings or {})
     findings: list[Finding] = []
     for rule in rules:
-        kind = KINDS.get(rule.kind)
-        if kind is None or getattr(kind, "LANGUAGE", "python") != "python":  # project-wide kinds run later
+        kind = kind_of(rule)
+        if kind is None or not kind.per_file or kind.findings is None:  # project-wide kinds run later
             continue
         findings.extend(kind.findings(ctx, rule))
     suppressions = find_suppressions(text, tree)

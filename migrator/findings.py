@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+# Keys of `Finding.extra` that carry run state from one stage to the next (where the VNI020 helper
+# module is written, as a real path), not results: machine output never carries them, so a saved
+# report holds no absolute path of the machine that ran the scan (`helper_display` is relative).
+RUN_STATE_EXTRA = frozenset({"helper_path"})
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -81,8 +86,9 @@ class Finding:
             "replacement": self.replacement,
             "fingerprint": self.fingerprint(),
         }
-        if self.extra:
-            data["extra"] = self.extra
+        extra = {key: value for key, value in self.extra.items() if key not in RUN_STATE_EXTRA}
+        if extra:
+            data["extra"] = extra
         return data
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from migrator import sourcefile
-from migrator.codemods import KINDS
 from migrator.edits import apply_edits, select_edits
 from migrator.engine import FileResult, VerificationError, verify
 from migrator.findings import FileProblem, Finding
+from migrator.kind import Kind, kind_of
 from migrator.rulefile import Rule, RulePatternError
 
 
@@ -80,7 +80,8 @@ class ProjectContext:
 
 
 def project_rules(rules: list[Rule]) -> list[Rule]:
-    return [r for r in rules if getattr(KINDS.get(r.kind), "LANGUAGE", "python") == "project"]
+    """The rules whose kind reads the whole tree."""
+    return [r for r in rules if (kind := kind_of(r)) is not None and kind.project_wide]
 
 
 def run_project_checks(ctx: ProjectContext) -> list[Finding]:
@@ -89,22 +90,26 @@ def run_project_checks(ctx: ProjectContext) -> list[Finding]:
 
     Kinds run by their `PHASE` (default 0), so the URL model (1) sees every other kind's edits and
     the residual check (2) sees every finding."""
-    steps: list[tuple[int, Rule]] = []
+    steps: list[tuple[int, Rule, Kind]] = []
     for rule in project_rules(ctx.rules):
-        steps.append((getattr(KINDS[rule.kind], "PHASE", 0), rule))
+        kind = kind_of(rule)
+        assert kind is not None
+        steps.append((kind.phase, rule, kind))
     for rule in ctx.rules:
-        kind = KINDS.get(rule.kind)
-        if getattr(kind, "LANGUAGE", "python") == "python" and hasattr(kind, "project_findings"):
-            steps.append((getattr(kind, "PHASE", 0), rule))
+        kind = kind_of(rule)
+        if kind is not None and kind.per_file and kind.project_findings is not None:
+            steps.append((kind.phase, rule, kind))
     ctx.found = []
-    for _, rule in sorted(steps, key=lambda step: step[0]):
-        ctx.found.extend(_guarded(ctx, rule, KINDS[rule.kind]))
+    for _, rule, kind in sorted(steps, key=lambda step: step[0]):
+        ctx.found.extend(_guarded(ctx, rule, kind))
     return ctx.found
 
 
-def _guarded(ctx: ProjectContext, rule: Rule, kind: Any) -> list[Finding]:
+def _guarded(ctx: ProjectContext, rule: Rule, kind: Kind) -> list[Finding]:
     """A project-wide check that hits a resource limit on some input gives up whole and says so; the
     run goes on (its findings are dropped together, so no half of a cross-file fix is applied)."""
+    if kind.project_findings is None:  # a project kind without the hook finds nothing
+        raise TypeError(f"kind {kind.name!r} has LANGUAGE = 'project' but no project_findings")
     try:
         return list(kind.project_findings(ctx, rule))
     except (RecursionError, MemoryError, RulePatternError) as exc:

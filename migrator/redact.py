@@ -247,9 +247,9 @@ def learn_environment(environ: dict[str, str] | None = None, argv: list[str] | N
     for name, value in environ.items():
         if name.upper() in ("PWD", "OLDPWD"):  # the working folder, not a password
             continue
-        if is_secret_key(name) or re.search(r"(?:SECRET|PASSWORD|TOKEN|API_?KEY|CREDENTIAL)", name, re.IGNORECASE):
-            if not name.upper().endswith(("_URL", "_URI", "_FILE", "_PATH", "_TYPE", "_SCOPE")):
-                _remember(value)
+        secret_name = is_secret_key(name) or re.search(r"(?:SECRET|PASSWORD|TOKEN|API_?KEY|CREDENTIAL)", name, re.IGNORECASE)
+        if secret_name and not name.upper().endswith(("_URL", "_URI", "_FILE", "_PATH", "_TYPE", "_SCOPE")):
+            _remember(value)
         learn(value)
     for arg in sys.argv[1:] if argv is None else argv:
         learn(arg)
@@ -271,10 +271,10 @@ def redact(text: str) -> str:
         text = known.sub(MARK, text)
     if _TRIGGER.search(text):  # most strings hold no trigger word: skip the patterns
         text = _apply(text, None)
-    if _detector is not None:  # AKIA..., ghp_..., xoxb-...: no key word needed
-        # one combined screen is cheapest for a short string; each detector over a long text
-        if len(text) > 2000 or _detector.screen.search(text):
-            text = _replace_spans(text, _detector.format_spans(text), None)
+    # AKIA..., ghp_..., xoxb-...: no key word needed. One combined screen is cheapest for a short
+    # string; each detector over a long text.
+    if _detector is not None and (len(text) > 2000 or _detector.screen.search(text)):
+        text = _replace_spans(text, _detector.format_spans(text), None)
     return text
 
 
@@ -314,7 +314,7 @@ def _sub_block(match: re.Match[str], found: Any) -> str:
     return match.group(0)[: match.start("body") - match.start()] + "".join(redacted)
 
 
-def _redact_line(text: str, found: Any) -> str:
+def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a line for every secret form
     def value(match: re.Match[str]) -> str:
         if found is not None:
             found(match.group("value"))

@@ -7,6 +7,7 @@ problem, and the CLI turns it into a one-line message and exit code 2.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,34 +148,11 @@ def _mapping(node: yaml.Node, path: Path, what: str) -> dict[str, tuple[yaml.Nod
     return out
 
 
-def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
+def load_rule(path: Path, known_kinds: Mapping[str, Any] | None = None) -> Rule:
     """Load and validate one rule file. Raises RuleFileError with the path and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(path, None, f"cannot read rule file: {exc}") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleFileError(path, line, f"invalid YAML: {problem}") from None
-    if root is None:
-        raise RuleFileError(path, 1, "empty rule file")
+    root, data = _read_yaml(path)
     nodes = _mapping(root, path, "a rule file")
-    for key, (key_node, _) in nodes.items():
-        if key not in REQUIRED and key not in OPTIONAL:
-            raise RuleFileError(path, _line(key_node), f"unknown key {key!r} (allowed: {', '.join([*REQUIRED, *OPTIONAL])})")
-    for key, expected in REQUIRED.items():
-        if key not in nodes:
-            raise RuleFileError(path, _line(root), f"missing required key {key!r}")
-    for key, expected in {**REQUIRED, **OPTIONAL}.items():
-        if key in nodes and not isinstance(data[key], expected):
-            raise RuleFileError(path, _line(nodes[key][1]), f"{key!r} must be a {expected.__name__}, not {type(data[key]).__name__}")
-    if not ID_RE.match(data["id"]):
-        raise RuleFileError(path, _line(nodes["id"][1]), f"rule id {data['id']!r} must look like VNI001 (letters, then three digits)")
+    _check_keys(path, root, nodes, data)
     try:
         severity = Severity(data["severity"])
     except ValueError:
@@ -183,52 +161,10 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
         safety = FixSafety(data["fix"])
     except ValueError:
         raise RuleFileError(path, _line(nodes["fix"][1]), "fix must be safe, review or manual") from None
-    if known_kinds is not None and data["kind"] not in known_kinds:
-        raise RuleFileError(
-            path, _line(nodes["kind"][1]), f"unknown kind {data['kind']!r} (known: {', '.join(sorted(known_kinds))})"
-        )
     parameters = data.get("parameters") or {}
     if known_kinds is not None:
-        validate = getattr(known_kinds[data["kind"]], "validate_parameters", None)
-        if validate is not None:
-            try:
-                problem = validate(parameters)
-            except (TypeError, AttributeError, ValueError, KeyError) as exc:  # a validator meeting a wrong type
-                problem = f"a value has the wrong type ({type(exc).__name__}: {exc})"
-            if problem:
-                line = _line(nodes["parameters"][1]) if "parameters" in nodes else _line(root)
-                raise RuleFileError(path, line, f"parameters: {problem}")
-    fixed: list[FixExample] = []
-    unchanged: list[tuple[str, int]] = []
-    if "examples" in nodes:
-        ex_nodes = _mapping(nodes["examples"][1], path, "'examples'")
-        for key, (key_node, value_node) in ex_nodes.items():
-            if key not in ("fixed", "unchanged", "reported"):
-                raise RuleFileError(path, _line(key_node), f"examples: unknown key {key!r} (use 'fixed', 'unchanged', 'reported')")
-            if not isinstance(value_node, yaml.SequenceNode):
-                raise RuleFileError(path, _line(value_node), f"examples.{key} must be a list")
-        for item_node, item in zip(
-            ex_nodes["fixed"][1].value if "fixed" in ex_nodes else [], data["examples"].get("fixed") or []
-        ):
-            if not isinstance(item, dict) or not isinstance(item.get("before"), str) or not isinstance(item.get("after"), str):
-                raise RuleFileError(path, _line(item_node), "each fixed example needs 'before' and 'after' strings")
-            extra = set(item) - {"before", "after", "unsafe"}
-            if extra:
-                raise RuleFileError(path, _line(item_node), f"unknown example key(s): {', '.join(sorted(extra))}")
-            fixed.append(FixExample(item["before"], item["after"], bool(item.get("unsafe", False)), _line(item_node)))
-        for item_node, item in zip(
-            ex_nodes["unchanged"][1].value if "unchanged" in ex_nodes else [], data["examples"].get("unchanged") or []
-        ):
-            if not isinstance(item, str):
-                raise RuleFileError(path, _line(item_node), "each unchanged example must be a string of code")
-            unchanged.append((item, _line(item_node)))
-        reported: list[tuple[str, int]] = []
-        for item_node, item in zip(
-            ex_nodes["reported"][1].value if "reported" in ex_nodes else [], data["examples"].get("reported") or []
-        ):
-            if not isinstance(item, str):
-                raise RuleFileError(path, _line(item_node), "each reported example must be a string of code")
-            reported.append((item, _line(item_node)))
+        _check_kind(path, root, nodes, data["kind"], parameters, known_kinds)
+    fixed, unchanged, reported = _examples(path, nodes, data) if "examples" in nodes else ([], [], [])
     return Rule(
         id=data["id"],
         name=data["name"],
@@ -243,8 +179,91 @@ def load_rule(path: Path, known_kinds: dict[str, Any] | None = None) -> Rule:
         fixed_examples=tuple(fixed),
         unchanged_examples=tuple(unchanged),
         path=str(path),
-        reported_examples=tuple(reported) if "examples" in nodes else (),
+        reported_examples=tuple(reported),
     )
+
+
+def _read_yaml(path: Path) -> tuple[yaml.Node, Any]:
+    """The file's node tree (for line numbers) and its data."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(path, None, f"cannot read rule file: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleFileError(path, line, f"invalid YAML: {problem}") from None
+    if root is None:
+        raise RuleFileError(path, 1, "empty rule file")
+    return root, data
+
+
+def _check_keys(path: Path, root: yaml.Node, nodes: dict[str, tuple[yaml.Node, yaml.Node]], data: dict[str, Any]) -> None:
+    """Known keys only, every required one, each of its type; an id like VNI001."""
+    for key, (key_node, _) in nodes.items():
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise RuleFileError(path, _line(key_node), f"unknown key {key!r} (allowed: {', '.join([*REQUIRED, *OPTIONAL])})")
+    for key in REQUIRED:
+        if key not in nodes:
+            raise RuleFileError(path, _line(root), f"missing required key {key!r}")
+    for key, expected in {**REQUIRED, **OPTIONAL}.items():
+        if key in nodes and not isinstance(data[key], expected):
+            raise RuleFileError(path, _line(nodes[key][1]), f"{key!r} must be a {expected.__name__}, not {type(data[key]).__name__}")
+    if not ID_RE.match(data["id"]):
+        raise RuleFileError(path, _line(nodes["id"][1]), f"rule id {data['id']!r} must look like VNI001 (letters, then three digits)")
+
+
+def _check_kind(
+    path: Path, root: yaml.Node, nodes: dict[str, tuple[yaml.Node, yaml.Node]], kind: str, parameters: Any, known_kinds: Mapping[str, Any]
+) -> None:
+    """The kind exists and accepts the parameters (its `validate_parameters`, if it has one)."""
+    if kind not in known_kinds:
+        raise RuleFileError(path, _line(nodes["kind"][1]), f"unknown kind {kind!r} (known: {', '.join(sorted(known_kinds))})")
+    validate = getattr(known_kinds[kind], "validate_parameters", None)
+    if validate is None:
+        return
+    try:
+        problem = validate(parameters)
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:  # a validator meeting a wrong type
+        problem = f"a value has the wrong type ({type(exc).__name__}: {exc})"
+    if problem:
+        line = _line(nodes["parameters"][1]) if "parameters" in nodes else _line(root)
+        raise RuleFileError(path, line, f"parameters: {problem}")
+
+
+def _examples(
+    path: Path, nodes: dict[str, tuple[yaml.Node, yaml.Node]], data: dict[str, Any]
+) -> tuple[list[FixExample], list[tuple[str, int]], list[tuple[str, int]]]:
+    """(fixed, unchanged, reported) examples of the `examples` mapping, each with its line."""
+    ex_nodes = _mapping(nodes["examples"][1], path, "'examples'")
+    for key, (key_node, value_node) in ex_nodes.items():
+        if key not in ("fixed", "unchanged", "reported"):
+            raise RuleFileError(path, _line(key_node), f"examples: unknown key {key!r} (use 'fixed', 'unchanged', 'reported')")
+        if not isinstance(value_node, yaml.SequenceNode):
+            raise RuleFileError(path, _line(value_node), f"examples.{key} must be a list")
+
+    def items(key: str) -> list[tuple[yaml.Node, Any]]:
+        return list(zip(ex_nodes[key][1].value if key in ex_nodes else [], data["examples"].get(key) or []))
+
+    fixed: list[FixExample] = []
+    for item_node, item in items("fixed"):
+        if not isinstance(item, dict) or not isinstance(item.get("before"), str) or not isinstance(item.get("after"), str):
+            raise RuleFileError(path, _line(item_node), "each fixed example needs 'before' and 'after' strings")
+        extra = set(item) - {"before", "after", "unsafe"}
+        if extra:
+            raise RuleFileError(path, _line(item_node), f"unknown example key(s): {', '.join(sorted(extra))}")
+        fixed.append(FixExample(item["before"], item["after"], bool(item.get("unsafe", False)), _line(item_node)))
+    code: dict[str, list[tuple[str, int]]] = {"unchanged": [], "reported": []}
+    for key, found in code.items():
+        for item_node, item in items(key):
+            if not isinstance(item, str):
+                raise RuleFileError(path, _line(item_node), f"each {key} example must be a string of code")
+            found.append((item, _line(item_node)))
+    return fixed, code["unchanged"], code["reported"]
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -263,7 +282,7 @@ def builtin_rules_dir() -> Path:
 _LOADED: dict[tuple[tuple[tuple[str, int, int], ...], int], list[Rule]] = {}
 
 
-def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | None = None) -> list[Rule]:
+def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: Mapping[str, Any] | None = None) -> list[Rule]:
     """Every rule of the built-in folder and `extra_dirs` (raises RuleFileError). Parsed once per
     process and set of files (the CLI, the runner and the report all ask)."""
     try:
@@ -277,7 +296,7 @@ def load_rules(extra_dirs: tuple[Path, ...] = (), known_kinds: dict[str, Any] | 
     return list(_LOADED[key])
 
 
-def _load_rules(extra_dirs: tuple[Path, ...], known_kinds: dict[str, Any] | None) -> list[Rule]:
+def _load_rules(extra_dirs: tuple[Path, ...], known_kinds: Mapping[str, Any] | None) -> list[Rule]:
     rules: dict[str, Rule] = {}
     for directory in (builtin_rules_dir(), *extra_dirs):
         for path in rule_files(directory):

@@ -23,8 +23,8 @@ from migrator.discovery import (
     Discovery,
 )
 from migrator.engine import FileResult, process_file
-from migrator.group_write import recover, write_all
 from migrator.findings import FileProblem, Finding
+from migrator.group_write import recover, write_all
 from migrator.prefilter import is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules

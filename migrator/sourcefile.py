@@ -67,7 +67,7 @@ def _xml_encoding(raw: bytes) -> tuple[str, bytes] | None:
         raise SourceError(f"unknown encoding {name!r} in the XML declaration", 1) from None
     if canonical in ("utf-8", "ascii"):
         return None
-    if canonical.startswith("utf-16") or canonical.startswith("utf-32"):
+    if canonical.startswith(("utf-16", "utf-32")):
         raise SourceError(f"declares {name} but has no byte order mark", 1)
     return name, raw
 
@@ -181,4 +181,4 @@ def _hold_signals() -> set[signal.Signals] | None:
     """Block SIGINT and SIGTERM in this thread; returns the previous mask (None where unsupported)."""
     if not hasattr(signal, "pthread_sigmask"):
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return {signal.Signals(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})}

@@ -22,7 +22,10 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from migrator.findings import Edit, Finding
+from migrator.codemods import KINDS
+from migrator.findings import Edit, Finding, FixSafety
+from migrator.kind import kind_of
+from migrator.rulefile import load_rules
 
 if TYPE_CHECKING:
     from migrator.python.context import PythonContext
@@ -142,9 +145,6 @@ def known_rule_ids(settings: dict[str, object]) -> frozenset[str]:
 def _builtin_rule_ids() -> frozenset[str]:
     global _BUILTIN
     if _BUILTIN is None:
-        from migrator.codemods import KINDS  # the kinds import this module
-        from migrator.rulefile import load_rules
-
         _BUILTIN = frozenset(r.id for r in load_rules((), KINDS))
     return _BUILTIN
 
@@ -164,10 +164,7 @@ def suppression_findings(
     rule = next((r for r in rules if r.id == UNUSED_SUPPRESSION), None)
     if rule is None or not suppressions:
         return []
-    from migrator.codemods import KINDS
-    from migrator.findings import FixSafety
-
-    file_rules = {r.id for r in rules if getattr(KINDS.get(r.kind), "LANGUAGE", "python") == "python"}
+    file_rules = {r.id for r in rules if (kind := kind_of(r)) is None or kind.per_file}
     known = known_rule_ids(settings) | {r.id for r in rules}
     out: list[Finding] = []
     for sup in suppressions:

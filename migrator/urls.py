@@ -33,13 +33,13 @@ OLD_URL_RE = re.compile(
 PARTIAL_URL_RE = re.compile(
     r"(?P<origin>https://api\.finance\.visma\.net)"
     r"(?P<segment>/api(?:(?:/service)?/controller/api)?)"
-    r"(?=[/?#\"'\s]|$)(?!/(?:resources|security)/)",  # retired endpoints have no rewrite (issue 4)
+    r"(?=[/?#\"'\s]|$)(?!/(?:resources|security)/)",  # retired endpoints have no rewrite: VNI030/VNI031 report them
     re.IGNORECASE,
 )
 # Swagger UI moved with the host.
 OLD_INDEX_RE = re.compile(r"(?P<origin>https?://integration\.visma\.net)(?P<segment>)(?=/API-index\b)", re.IGNORECASE)
 
-# Old endpoints that have no rewrite (issue 4 reports them); VNI001 must leave them alone.
+# Old endpoints that have no rewrite (the retired-endpoint rule reports them); VNI001 must leave them alone.
 RETIRED_RE = re.compile(
     r"https?://integration\.visma\.net/API/(?:resources|security)/", re.IGNORECASE
 )

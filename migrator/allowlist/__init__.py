@@ -13,6 +13,7 @@ from pathlib import Path
 
 from migrator.allowlist.discover import candidate_files
 from migrator.allowlist.evaluate import decide, evaluate_layer
+from migrator.allowlist.formats import ADAPTERS
 from migrator.allowlist.listener import Listener, find_route, from_url
 from migrator.allowlist.model import (
     AuditContext,
@@ -36,8 +37,6 @@ def audit(paths: list[Path], listener_url: str | None = None, find_listener: boo
 
     `find_listener=False` skips looking for the webhook route in the Python files (every rule is
     then in scope): a cheap first pass that tells whether anything restricts at all."""
-    from migrator.allowlist.formats import ADAPTERS
-
     files = candidate_files([Path(p) for p in paths])
     probe = AuditContext(Listener())
     texts = [(path, probe.read(path)) for path in files]
@@ -50,7 +49,7 @@ def audit(paths: list[Path], listener_url: str | None = None, find_listener: boo
         listener = find_route([(p, t) for p, t in readable if p.suffix == ".py"])
     ctx = AuditContext(listener, texts=probe.texts, encodings=probe.encodings)
     layers: list[Layer] = []
-    for adapter in ADAPTERS:
+    for adapter in ADAPTERS.values():
         mine = [(path, text) for path, text in readable if adapter.detect(path, text)]
         if not mine:
             continue

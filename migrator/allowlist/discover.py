@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from migrator.allowlist.formats import ADAPTERS
+
 SKIP_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
     ".pytest_cache", ".ruff_cache", ".terraform", "site-packages", "dist", "build", ".idea", ".vscode",
@@ -26,11 +28,21 @@ def _is_venv(directory: Path) -> bool:
         return False
 
 
-def _wanted(path: Path) -> bool:
+def _adapter_names() -> tuple[set[str], set[str]]:
+    """SUFFIXES and NAMES plus those an adapter adds (its own `SUFFIXES` / `NAMES`), so a new format
+    needs no entry here."""
+    suffixes, names = set(SUFFIXES), set(NAMES)
+    for adapter in ADAPTERS.values():
+        suffixes.update(getattr(adapter, "SUFFIXES", ()))
+        names.update(getattr(adapter, "NAMES", ()))
+    return suffixes, names
+
+
+def _wanted(path: Path, suffixes: set[str] = SUFFIXES, names: set[str] = NAMES) -> bool:
     name = path.name
     return (
-        path.suffix.lower() in SUFFIXES
-        or name in NAMES
+        path.suffix.lower() in suffixes
+        or name in names
         or name.startswith(".env")
         or name.endswith(".env")
         or path.parent.name in CONFIG_DIRS
@@ -40,6 +52,7 @@ def _wanted(path: Path) -> bool:
 def candidate_files(paths: list[Path]) -> list[Path]:
     """Files under `paths` that may hold an allowlist, sorted; explicit file arguments always count."""
     found: set[Path] = set()
+    suffixes, names = _adapter_names()
     for root in paths:
         if root.is_file():
             found.add(root)
@@ -49,6 +62,6 @@ def candidate_files(paths: list[Path]) -> list[Path]:
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d))
             for name in filenames:
                 path = here / name
-                if _wanted(path) and path.is_file() and path.stat().st_size <= MAX_BYTES:
+                if _wanted(path, suffixes, names) and path.is_file() and path.stat().st_size <= MAX_BYTES:
                     found.add(path)
     return sorted(found)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from migrator.allowlist.listener import Listener
 from migrator.findings import Edit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -143,6 +144,3 @@ class AuditContext:
     def problem(self, path: Path, line: int | None, message: str) -> None:
         where = f"{path}:{line}" if line else str(path)
         self.problems.append(f"{where}: {message}")
-
-
-from migrator.allowlist.listener import Listener

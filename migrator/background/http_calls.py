@@ -113,7 +113,7 @@ class HttpCallFinder:
         self.resolver = resolver
         self.with_bindings: dict[str, ast.expr] = {}
         self.annotations: dict[str, ast.expr] = {}
-        self.imported = set()
+        self.imported: set[str] = set()
         for node in resolver.nodes:  # the resolver's one pass over the tree
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:

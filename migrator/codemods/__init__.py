@@ -1,55 +1,17 @@
 """Rule kinds: one module per kind of codemod, each implementing the rules whose `kind` names it.
 
-A kind module has `KIND` (the name used in rule files), `LANGUAGE`, optional
-`validate_parameters(parameters) -> str | None`, and `findings(context, rule) -> list[Finding]`.
-To add a kind, add a module here and list it in `KINDS`.
+A kind module defines `KIND` (the name rule files use), `LANGUAGE` ("python", the default, for a
+per-file kind; "project" for one that reads the whole tree), `findings(context, rule)` (per-file)
+or `project_findings(project_context, rule)` (project-wide, a per-file kind may have both), and
+optionally `validate_parameters(parameters) -> str | None`, `PHASE` (project kinds run in
+ascending phase, default 0), `prefilter(path, lowered_bytes) -> tags` with `screens(path)` (the
+runner's cheap screening for a project kind) and `EXAMPLE_KINDS` (kinds whose rules its rule-file
+examples run with). `KINDS` finds every module in this folder that defines `KIND`: to add a kind,
+add one module here.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from migrator.registry import ModuleRegistry
 
-from migrator.codemods import (
-    action_call,
-    background_header_spelling,
-    background_header_value,
-    background_webhook,
-    config_url,
-    deployment_base,
-    foreign_source,
-    ipp_headers,
-    location_host_allowlist,
-    long_call,
-    long_call_other_languages,
-    project_flow,
-    project_urls,
-    residual,
-    retired_endpoint,
-    split_prefix,
-    token_lifetime,
-    unused_suppression,
-    url_mention,
-    url_rewrite,
-    vni_auth,
-    webhook_allowlist,
-    webhook_http,
-    webhook_listener,
-)
-
-KINDS: dict[str, ModuleType] = {
-    module.KIND: module for module in (url_rewrite, split_prefix, url_mention, unused_suppression, webhook_allowlist, config_url, foreign_source)
-}
-KINDS.update(  # issue 4: background header, webhook, retired-endpoint and auth rules (VNI012-VNI035)
-    {
-        module.KIND: module
-        for module in (
-            background_header_spelling, background_header_value, webhook_http, retired_endpoint, vni_auth,
-            ipp_headers, location_host_allowlist, token_lifetime,
-        )
-    }
-)
-KINDS.update({module.KIND: module for module in (long_call, action_call)})  # issue 5: VNI020 long calls, VNI021 actions
-KINDS.update({module.KIND: module for module in (background_webhook, webhook_listener)})  # issue 4A: VNI010, VNI011
-KINDS.update({module.KIND: module for module in (project_flow, deployment_base)})  # issue 3A: VNI005, VNI006
-KINDS.update({module.KIND: module for module in (project_urls, residual)})
-KINDS.update({long_call_other_languages.KIND: long_call_other_languages})  # VNI022: long calls in other languages
+KINDS = ModuleRegistry("migrator.codemods", "KIND")

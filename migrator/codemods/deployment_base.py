@@ -10,7 +10,7 @@ configuration-file rules match to rewrite `.env` and similar files in the tree).
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, cast
 
 from migrator import urls
 from migrator.edits import apply_edits
@@ -73,7 +73,7 @@ def _new_value(ctx: PythonContext, default: ast.Constant, edits: list[Edit]) -> 
                 return value
         except (SyntaxError, ValueError):
             pass
-    migrated = urls.migrate_url(default.value)
+    migrated = urls.migrate_url(cast(str, default.value))  # a str default: the caller checked
     if migrated != default.value:
         return migrated
     match = urls.PARTIAL_BASE_RE.search(default.value)

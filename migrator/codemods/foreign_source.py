@@ -159,8 +159,10 @@ def file_findings(rule: Rule, spec: LanguageSpec, span: SpanText, analysis: Anal
             if key in reported:
                 continue
             reported.add(key)
-        out.append(_header_finding(rule, span, header, spec))
-    return [f for f in out if f is not None]
+        found = _header_finding(rule, span, header, spec)
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def _header_finding(rule: Rule, span: SpanText, header: Any, spec: LanguageSpec) -> Finding | None:

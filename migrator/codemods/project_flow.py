@@ -525,7 +525,7 @@ def _canonical(key: str, module: ModuleInfo) -> str:
     return key
 
 
-def _first_unconsumed(resolver: Any, key: str, used: set[int]) -> ast.AST | None:
+def _first_unconsumed(resolver: Any, key: str, used: set[int]) -> ast.Name | ast.Attribute | None:
     attr = key.rsplit(":", 1)[-1].rsplit(".", 1)[-1].split("[")[0]
     for node in resolver.nodes:
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) and id(node) not in used:

@@ -157,7 +157,7 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         return out
     bindings = with_bindings(ctx.urls.resolver)
     if "oauth" in lowered or "security" in lowered:
-        for item, match in matching(visma_strings(ctx), endpoint):
+        for item, _match in matching(visma_strings(ctx), endpoint):
             what = f"VNI OAuth endpoint {item.shown()}"
             out.append(ctx.finding(rule, item.node, render_message(rule, what=what), extra={"url": item.shown(), "form": "endpoint"}))
     if "password" in lowered:

@@ -10,6 +10,8 @@ suppressed, or its fix would not parse) both become manual findings that say why
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +152,7 @@ def _params_left(route: Route, rendering: Rendering) -> int:
     return len([n for n in names if n not in moved]) + extra
 
 
-def _kinds() -> dict[str, Any]:
+def _kinds() -> Mapping[str, Any]:
     from migrator.codemods import KINDS
 
     return KINDS
@@ -211,6 +213,7 @@ def _pair(ctx, rule: Rule, sender_rule: Rule, sender: PythonContext, site: Sende
 def _signature_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, fixing: bool) -> list[Finding]:  # type: ignore[no-untyped-def]
     """The manual step about the signature: what the rewrite checks and what is not confirmed, or
     the recipe for a framework whose handler is not rewritten for it."""
+    anchor: ast.AST
     if route.handler is not None and route.handler_module is not None:
         module, anchor = route.handler_module, route.handler
     else:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from migrator.output.redaction import write_output
 from migrator.output.progress import Progress
+from migrator.output.redaction import write_output
 from migrator.redact import redact
 from migrator.report import collect, html, model
 
 
-def summary_text(document: dict[str, object]) -> str:
+def summary_text(document: dict[str, Any]) -> str:
     """The few lines printed after an audit (redacted)."""
     doc = document
-    score = doc["score"]  # type: ignore[index]
-    summary = doc["scan"]["summary"]  # type: ignore[index]
+    score = doc["score"]
+    summary = doc["scan"]["summary"]
     by_fix = summary.get("by_fix", {})
     sev = summary.get("findings", {})
     lines = [
@@ -31,7 +32,7 @@ def summary_text(document: dict[str, object]) -> str:
         lines.append(f"  {score['sites']} open VNI sites; the automatic fixes resolve {score.get('fixable_share', 0)} % of their weight")
     for reason in score.get("unknowns", [])[:5]:
         lines.append(f"  unknown: {reason}")
-    for name, check in (doc.get("checks") or {}).items():  # type: ignore[union-attr]
+    for name, check in (doc.get("checks") or {}).items():
         if check.get("status") != "ran":
             lines.append(f"  {name}: {check['status']}" + (f" ({check['detail']})" if check.get("detail") else ""))
     return redact("\n".join(lines))

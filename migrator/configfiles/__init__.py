@@ -1,6 +1,6 @@
 """Configuration files: one module per format, each finding the values a file holds with exact spans.
 
-Every format module has `NAME`, `values(text) -> list[ConfigValue]` (every value with the span of
+Every format module (one per file in this folder) has `NAME`, `SUFFIXES` (optionally `claims(path)`), `values(text) -> list[ConfigValue]` (every value with the span of
 its raw text, its key and its decoded value; comments are never values) and `load(text)` (the
 parsed content, for verifying a rewrite; raises ValueError when the file is not valid in that
 format). Rewrites (`migrator.configfiles.rewrite`) only ever replace text inside a value span, so
@@ -9,11 +9,11 @@ comments, key order, quoting, indentation and newline style survive byte for byt
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from migrator.registry import ModuleRegistry
 
 
 class ConfigFileError(ValueError):
@@ -34,21 +34,18 @@ class ConfigValue:
     value: str
 
 
-_BY_SUFFIX = {
-    ".ini": "ini", ".cfg": "ini", ".toml": "toml_file", ".json": "json_file", ".yaml": "yaml_file", ".yml": "yaml_file",
-    ".xml": "xml_file", ".config": "xml_file", ".properties": "properties", ".env": "dotenv",
-}
+# Every module of this folder that defines `NAME` (and `SUFFIXES`): adding a format is adding its module.
+FORMATS = ModuleRegistry("migrator.configfiles", "NAME")
 
 
 def format_for(path: Path) -> ModuleType | None:
     """The format module that reads `path`, or None for files that are not configuration files."""
-    name = path.name.lower()
-    module = "dotenv" if name == ".env" or name.startswith(".env.") else _BY_SUFFIX.get(path.suffix.lower())
-    if module is None:
-        return None
-    return _module(module)
-
-
-@cache
-def _module(name: str) -> ModuleType:
-    return importlib.import_module(f"migrator.configfiles.{name}")
+    for module in FORMATS.values():  # a format that claims whole file names wins over suffixes
+        claims = getattr(module, "claims", None)
+        if claims is not None and claims(path):
+            return module
+    suffix = path.suffix.lower()
+    for module in FORMATS.values():
+        if suffix in module.SUFFIXES:
+            return module
+    return None

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from migrator.configfiles import ConfigValue
 
 NAME = "dotenv"
+SUFFIXES = (".env",)  # file name endings this format reads (lower case)
+
+
+def claims(path: Path) -> bool:
+    """`.env` and `.env.<stage>` files, whatever their suffix."""
+    name = path.name.lower()
+    return name == ".env" or name.startswith(".env.")
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _ASSIGNMENT = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*")

@@ -18,7 +18,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from migrator import urls
 from migrator.configfiles import ConfigValue
@@ -214,16 +214,17 @@ def _pair(
     new_base = None
     for info, finding, node in joins:
         kind = str(finding.extra.get("join", "concat"))
-        pair = _new_pair(kind, base, node.value)
+        path_text = cast(str, node.value)  # the joins are string literals
+        pair = _new_pair(kind, base, path_text)
         start = _content_start(info.text, node, info.index)
-        if pair is None or start is None or info.text[start : start + pair[2]] != node.value[: pair[2]]:
+        if pair is None or start is None or info.text[start : start + pair[2]] != path_text[: pair[2]]:
             unpaired.extend(located)
             return []
         if new_base is not None and pair[0] != new_base:
             unpaired.extend(located)
             return []
         new_base = pair[0]
-        new_path = node.value[: pair[1]] + node.value[pair[2] :]
+        new_path = path_text[: pair[1]] + path_text[pair[2] :]
         python_edits.setdefault(info.display, []).append((finding, Edit(start + pair[1], start + pair[2], ""), new_path))
         if finding.edits:
             fix = max(fix, finding.fix, key=_RANK.__getitem__)
@@ -271,7 +272,7 @@ def _pair(
     for display, edits in python_edits.items():
         info = infos[display]
         span = SpanText(display, info.text)
-        for finding, edit, new_path in edits:
+        for _finding, edit, new_path in edits:
             out.append(span.finding(
                 rule, edit.start, max(edit.start, edit.end),
                 f"This path is joined to {name}, which {located[0][0].display} sets to {base!r}; the path becomes "

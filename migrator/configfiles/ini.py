@@ -8,6 +8,7 @@ import re
 from migrator.configfiles import ConfigValue
 
 NAME = "ini"
+SUFFIXES = (".ini", ".cfg")  # file name endings this format reads (lower case)
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _SECTION = re.compile(r"\s*\[(?P<name>[^\]]*)\]")

@@ -9,6 +9,7 @@ from typing import Any
 from migrator.configfiles import ConfigValue
 
 NAME = "json"
+SUFFIXES = (".json",)  # file name endings this format reads (lower case)
 
 _TOKEN = re.compile(r'(?P<comment>//[^\r\n]*|/\*[\s\S]*?\*/)|(?P<string>"(?:[^"\\\r\n]|\\.)*")')
 _KEY_AFTER = re.compile(r"\s*:")

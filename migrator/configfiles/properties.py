@@ -11,6 +11,7 @@ import re
 from migrator.configfiles import ConfigValue
 
 NAME = "properties"
+SUFFIXES = (".properties",)  # file name endings this format reads (lower case)
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}

@@ -9,6 +9,7 @@ from typing import Any
 from migrator.configfiles import ConfigValue
 
 NAME = "toml"
+SUFFIXES = (".toml",)  # file name endings this format reads (lower case)
 
 _TOKEN = re.compile(
     r"(?P<comment>#[^\r\n]*)"

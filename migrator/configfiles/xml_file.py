@@ -15,6 +15,7 @@ from typing import Any
 from migrator.configfiles import ConfigValue
 
 NAME = "xml"
+SUFFIXES = (".xml", ".config")  # file name endings this format reads (lower case)
 
 _TOKEN = re.compile(
     r"(?P<comment><!--[\s\S]*?-->)|(?P<cdata><!\[CDATA\[(?P<cdata_text>[\s\S]*?)\]\]>)|(?P<pi><\?[\s\S]*?\?>)"

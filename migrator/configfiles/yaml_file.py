@@ -9,6 +9,7 @@ import yaml
 from migrator.configfiles import ConfigFileError, ConfigValue
 
 NAME = "yaml"
+SUFFIXES = (".yaml", ".yml")  # file name endings this format reads (lower case)
 
 
 def values(text: str) -> list[ConfigValue]:

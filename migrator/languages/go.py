@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from migrator.languages import LanguageSpec
 from migrator.languages._declarations import Text, walk
+from migrator.languages.spec import LanguageSpec
 
 
 def _declarations(root: Any, text: Text) -> Iterator[tuple[Any, Any, bool]]:
     for spec in walk(root, {"const_spec", "var_spec"}):
-        names = [c for c in spec.children_by_field_name("name")]
+        names = list(spec.children_by_field_name("name"))
         value = spec.child_by_field_name("value")
         if len(names) == 1 and value is not None and value.named_child_count == 1:
             yield names[0], value.named_children[0], spec.type == "const_spec"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from migrator.languages import LanguageSpec
 from migrator.languages._declarations import Text, declarators, has_modifier
+from migrator.languages.spec import LanguageSpec
 
 
 def _declarations(root: Any, text: Text) -> Iterator[tuple[Any, Any, bool]]:

@@ -9,13 +9,15 @@ audit or scan document, for `vni-migrate report`), "allowlist" (an allowlist `Au
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# The format modules, imported when a command first asks for its choices. A new format is one
-# module here plus its `@output_format` decorator.
+# The format modules in the order their formats are offered (the first of a subject is its
+# default). Every other module of this folder is imported too, so a new format is one new module
+# with its `@output_format` decorator; it is offered after these.
 FORMAT_MODULES = (
     "migrator.output.text",
     "migrator.output.json_format",
@@ -73,6 +75,10 @@ def _load() -> None:
     if not _loaded:
         for module in FORMAT_MODULES:
             importlib.import_module(module)
+        folder = importlib.import_module(__package__ or "migrator.output")
+        for info in sorted(pkgutil.iter_modules(folder.__path__), key=lambda info: info.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{folder.__name__}.{info.name}")
         _loaded = True
 
 

@@ -45,7 +45,7 @@ def header_dicts(resolver: Resolver) -> list[ast.Dict]:
                 found.append(node)
         elif isinstance(parent, ast.Call) and node in parent.args:
             func = parent.func
-            if isinstance(func, ast.Attribute) and func.attr == "update" and dotted_name(func.value).lower().endswith("headers") or isinstance(func, ast.Attribute) and func.attr == "update" and _names_headers(func.value):
+            if isinstance(func, ast.Attribute) and func.attr == "update" and (dotted_name(func.value).lower().endswith("headers") or _names_headers(func.value)):
                 found.append(node)
         elif isinstance(parent, ast.Assign) and parent.value is node:
             if any(_names_headers(target) for target in parent.targets):

@@ -32,7 +32,7 @@ def first_steps(document: dict[str, Any]) -> list[dict[str, Any]]:
         if count:
             items.append((key, {"title": title, "why": why, "deadline": key[0], "count": count}))
 
-    layers = [l for l in (document.get("allowlist") or {}).get("layers", []) or [] if l.get("verdict") in BLOCKING_LAYERS]
+    layers = [layer for layer in (document.get("allowlist") or {}).get("layers", []) or [] if layer.get("verdict") in BLOCKING_LAYERS]
     add(_WEBHOOKS_LOST, "Let the three Webhook Dispatcher IPs through your allowlists",
         "A layer that blocks them drops webhooks silently: background results and events never arrive.", len(layers))
     webhooks = [f for f in findings if f.get("rule") in WEBHOOK_RULES]

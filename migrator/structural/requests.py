@@ -37,7 +37,7 @@ class AddImport:
         return f"from {self.module} import {self.name}" if self.name else f"import {self.module}"
 
     @staticmethod
-    def from_line(line: str) -> "AddImport":
+    def from_line(line: str) -> AddImport:
         """Parse `import a.b` / `from a import b` (the forms `placement` writes)."""
         words = line.split()
         if words[0] == "from":

@@ -155,13 +155,11 @@ def foreign_url_before(text: str, pos: int) -> bool:
     such paths belong to that API, not to Visma's."""
     line_start = text.rfind("\n", 0, pos) + 1
     head = text[line_start:pos]
-    match = None
-    for match in re.finditer(r"[a-z][a-z0-9+.-]*://(?P<host>[^/\s\"'`]+)", head, re.IGNORECASE):
-        pass
-    if match is None:
+    matches = list(re.finditer(r"[a-z][a-z0-9+.-]*://(?P<host>[^/\s\"'`]+)", head, re.IGNORECASE))
+    if not matches:
         return False
-    host = match.group("host").lower()
-    return not (host.endswith("integration.visma.net") or host.endswith("api.finance.visma.net"))
+    host = matches[-1].group("host").lower()  # the URL nearest before `pos`
+    return not host.endswith(("integration.visma.net", "api.finance.visma.net"))
 
 
 def _inside_complete_url(text: str, pos: int) -> bool:

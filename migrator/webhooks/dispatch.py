@@ -37,17 +37,18 @@ def dispatch(found: list[Finding], rule_id: str) -> list[Finding]:
     if reason is None:
         lines = _dispatch_lines(dispatcher, [name for _, _, name in others])
         reason = None if lines else "the dispatcher's signature check was not found to add the dispatch after it"
-    if reason is not None:
-        return [_manual(dispatcher, handlers, reason)]
+    if reason is not None or lines is None:
+        return [_manual(dispatcher, handlers, reason or "no dispatch lines")]
     links = {f.extra["link"] for f in listeners if "link" in f.extra}
     senders = [f for f in found if f.extra.get("link") in links and f.rule != rule_id and f.edits]
     by_link = {f.extra["link"]: f.extra.get("handler", "") for f in listeners if "link" in f.extra}
     for sender in senders:
         name = by_link.get(sender.extra["link"], "")
-        edits = tuple(_with_header(e, name) for e in sender.edits)
-        if any(e is None for e in edits):
+        maybe = [_with_header(e, name) for e in sender.edits]
+        kept = [e for e in maybe if e is not None]
+        if len(kept) != len(maybe):
             return [_manual(dispatcher, handlers, f"the sender at {sender.path}:{sender.line} cannot take the header")]
-        sender.edits = tuple(e for e in edits if e is not None)
+        sender.edits = tuple(kept)
         if sender.replacement:
             sender.replacement = _header_value(sender.replacement, name)
         sender.message += (f" It also sends {HEADER}: {name}, so the one subscription's listener "

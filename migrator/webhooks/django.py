@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import cast
 
 from migrator.python.resolve import dotted_name
 from migrator.webhooks.routes import (
@@ -45,7 +46,8 @@ def _find_module(modules: list[Module], near: Module, dotted: str) -> Module | N
     wanted = dotted.lstrip(".")
     candidates = [m for m in modules if m.dotted == wanted or m.dotted.endswith("." + wanted)]
     same_folder = [m for m in candidates if m.path.parent == near.path.parent]
-    return (same_folder or candidates or [None])[0]
+    found = same_folder or candidates
+    return found[0] if found else None
 
 
 def _view(modules: list[Module], module: Module, view: ast.expr) -> tuple[Module | None, FunctionNode | None]:
@@ -81,7 +83,7 @@ def _prefixes(modules: list[Module], calls: dict[str, list[tuple[ast.Call, bool]
                     target_name = module.resolver.qualify(dotted_name(include))
                 target = _find_module(modules, module, target_name) if target_name else None
                 if target is not None:
-                    prefixes[target.display] = prefixes.get(module.display, "") + str(call.args[0].value).strip("^$")  # type: ignore[union-attr]
+                    prefixes[target.display] = prefixes.get(module.display, "") + str(cast(ast.Constant, call.args[0]).value).strip("^$")  # collected calls start with a literal
     return prefixes
 
 
@@ -113,7 +115,7 @@ def routes(modules: list[Module], load: Callable[[str], Module | None] | None = 
             assert isinstance(literal, ast.Constant)
             view_module, view = _view(modules, module, call.args[1])
             prefix = prefixes.get(module.display, "")
-            segments = parse_segments(prefix, "flask", in_literal=False) + parse_segments(literal.value, "regex" if regex else "flask")
+            segments = parse_segments(prefix, "flask", in_literal=False) + parse_segments(cast(str, literal.value), "regex" if regex else "flask")
             route = Route("django", module, literal, segments, view, view_module, "django", prefix, regex)
             if view is None:
                 route.problems.append(f"the view {dotted_name(call.args[1])} was not found")

@@ -10,6 +10,7 @@ become `request.headers[...]`, converted as the `{name:int}` convertor did.
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from migrator.findings import Edit
 from migrator.python.resolve import dotted_name
@@ -93,7 +94,7 @@ def routes(module: Module, included: dict[str, str]) -> list[Route]:
             endpoint = node.args[1] if len(node.args) > 1 else next((kw.value for kw in node.keywords if kw.arg == "endpoint"), None)
             handler = functions.get(dotted_name(endpoint)) if endpoint is not None else None
             literal = node.args[0]
-            out.append(Route("starlette", module, literal, parse_segments(literal.value, "brace"), handler, module, "plain"))
+            out.append(Route("starlette", module, literal, parse_segments(cast(str, literal.value), "brace"), handler, module, "plain"))  # checked above
     return out
 
 
@@ -135,7 +136,7 @@ def _header_parameters(module: Module, function: FunctionNode, rendering: Render
     """Path and query parameters of a FastAPI handler become `Header` parameters of the same type."""
     args = function.args
     positional = args.args
-    defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults: dict[str, ast.expr | None] = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
         defaults[arg.arg] = default
     by_name = {a.arg: a for a in positional + args.kwonlyargs}

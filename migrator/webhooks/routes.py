@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from migrator.findings import Edit
 from migrator.python.literals import Text, literal_pieces
@@ -188,7 +188,7 @@ def drop_segments(module: Module, node: ast.Constant, params: set[str], empty: s
     Returns (edit, new value, problem). `empty` is what an emptied route becomes ("/" or "")."""
     text = literal_text(module, node)
     if text is None:
-        return None, node.value, "the route is written with escapes or implicit concatenation"
+        return None, cast(str, node.value), "the route is written with escapes or implicit concatenation"
     value = text.value
     pieces = value.split("/")
     keep: list[str] = []
@@ -353,7 +353,7 @@ def rewrite_reads(
     function: FunctionNode,
     is_request: Callable[[ast.expr], bool],
     sources: dict[str, str],
-    moved: dict[str, tuple[str, str | None]],
+    moved: Mapping[str, tuple[str, str | None]],
     plan: ListenerPlan,
 ) -> None:
     """`request.<source>.get("key")` / `request.<source>["key"]` -> `request.headers...` for moved keys.

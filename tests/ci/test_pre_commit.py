@@ -57,7 +57,7 @@ def _run_hook(repo: Path, hooks: Path, hook: str, home: Path) -> subprocess.Comp
         if key not in ("VIRTUALENV_SYSTEM_SITE_PACKAGES", "PIP_NO_INDEX", "PYTHONPATH", "PYTHONHOME")
     }
     env.update({"PRE_COMMIT_HOME": str(home), "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
-    return subprocess.run(  # noqa: PLW1510 - the return code is the result
+    return subprocess.run(
         [*_pre_commit(), "run", hook, "--all-files"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=900,
     )

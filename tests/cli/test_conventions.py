@@ -43,7 +43,7 @@ def _lines(stdout: str) -> list[str]:
 
 def test_findings_are_sorted_by_path_line_and_column(cli, legacy: Path) -> None:
     done = cli("scan", ".", cwd=legacy)
-    keys = [(m.group(1), int(m.group(2)), int(m.group(3))) for m in (re.match(r"^(\S+):(\d+):(\d+):", l) for l in _lines(done.stdout))]
+    keys = [(m.group(1), int(m.group(2)), int(m.group(3))) for m in (re.match(r"^(\S+):(\d+):(\d+):", line) for line in _lines(done.stdout))]
     assert keys == sorted(keys) and len(keys) >= 4
 
 
@@ -60,7 +60,7 @@ def test_statistics(cli, legacy: Path) -> None:
     done = cli("scan", "--statistics", ".", cwd=legacy)
     rows = [line.split("\t") for line in done.stdout.splitlines() if "\t" in line]
     assert rows[0][:2] == ["3", "VNI001"] and rows[0][2].startswith("[*]")
-    assert ["2", "VNI032"] == rows[1][:2]
+    assert rows[1][:2] == ["2", "VNI032"]
     assert not _lines(done.stdout) and done.returncode == 1
 
 
@@ -194,8 +194,8 @@ def test_github_annotations(cli, legacy: Path) -> None:
     done = cli("scan", "--format", "github", "--select", "VNI001", ".", cwd=legacy)
     lines = done.stdout.splitlines()
     assert lines[0].startswith("::error file=a.py,line=2,endLine=2,col=7,endColumn=")
-    assert all(re.fullmatch(r"::(error|warning|notice) file=[^,]+,line=\d+,endLine=\d+,col=\d+(,endColumn=\d+)?,title=[^:]+::.+", l)
-               for l in lines), lines
+    assert all(re.fullmatch(r"::(error|warning|notice) file=[^,]+,line=\d+,endLine=\d+,col=\d+(,endColumn=\d+)?,title=[^:]+::.+", line)
+               for line in lines), lines
     assert "title=VNI001 " in lines[0] and len(lines) == 3
 
 

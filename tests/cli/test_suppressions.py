@@ -4,6 +4,9 @@ and `fix --fix-suppressions` removes the unused ones."""
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from migrator.suppression import find_suppressions
 from tests.engine.helpers import findings
 
@@ -98,9 +101,6 @@ def test_fix_suppressions_removes_unused_ones(cli, tmp_path: Path) -> None:
     assert target.read_text() == f'X = 1\nY = 2\nURL = "{OLD}"  # vni-migrate: ignore[VNI001] kept\n', done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
 
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,4 @@
-"""Every form of issue 2, section 7: before/after pairs through the real engine."""
+"""Every URL form VNI001 rewrites (full URLs, split bases, f-strings, joins...): before/after pairs through the real engine."""
 
 import textwrap
 import urllib.parse

@@ -132,7 +132,7 @@ def test_base_with_a_local_join_and_a_join_in_another_module_is_fixed_as_one_gro
     assert cli("fix", str(root)).returncode == 0
     config = importing(root, "ledger.config")
     suppliers = importing(root, "ledger.suppliers")
-    assert (config.CUSTOMERS, suppliers.SUPPLIERS) == (f"{NEW}/v1/customer", f"{NEW}/v1/supplier")
+    assert (f"{NEW}/v1/customer", f"{NEW}/v1/supplier") == (config.CUSTOMERS, suppliers.SUPPLIERS)
 
 
 def test_a_suppressed_path_in_another_module_holds_back_the_shared_base(cli, tree) -> None:

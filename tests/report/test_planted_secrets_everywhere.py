@@ -114,12 +114,12 @@ class _EchoHandler(http.server.BaseHTTPRequestHandler):
     """A token endpoint that echoes the form it received (as some do in their errors), and a
     list endpoint that answers a small page."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         form = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
         body = json.dumps({"error": f"invalid_client: received {form}"}).encode()
         self._send(400, body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._send(200, json.dumps([{"id": i} for i in range(10)]).encode())
 
     def _send(self, status: int, body: bytes) -> None:

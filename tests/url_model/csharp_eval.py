@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tree_sitter import Language, Parser
 import tree_sitter_c_sharp
+from tree_sitter import Language, Parser
 
 _PARSER = Parser(Language(tree_sitter_c_sharp.language()))
 

@@ -1,4 +1,5 @@
-"""One adapter per allowlist format. Each module defines:
+"""One adapter per allowlist format, one module each in this folder (found by `NAME`; adding a
+format is adding its module). Each module defines:
 
 * `NAME`: the format name used in reports;
 * `detect(path, text) -> bool`: cheap check whether a candidate file is this format;
@@ -9,28 +10,12 @@
 
 from __future__ import annotations
 
-from types import ModuleType
+from migrator.registry import ModuleRegistry
 
-from migrator.allowlist.formats import (
-    apache,
-    cloudformation,
-    haproxy,
-    iis,
-    kubernetes,
-    netfilter,
-    nginx,
-    python_app,
-    terraform,
-)
-
-ADAPTERS: tuple[ModuleType, ...] = (
-    nginx,
-    apache,
-    iis,
-    haproxy,
-    kubernetes,
-    cloudformation,
-    terraform,
-    netfilter,
-    python_app,
+# The formats found so far keep their place in reports (layers that tie sort in this order); a new
+# adapter follows them by module name.
+ADAPTERS = ModuleRegistry(
+    "migrator.allowlist.formats",
+    "NAME",
+    first=("nginx", "apache", "iis", "haproxy", "kubernetes", "cloudformation", "terraform", "netfilter", "python_app"),
 )

@@ -21,6 +21,7 @@ from migrator.allowlist.model import (
     AuditContext,
     Layer,
     Semantics,
+    Source,
     Unresolved,
 )
 from migrator.allowlist.text_edits import insert_lines_after
@@ -125,7 +126,7 @@ def _order_rules(section: Section) -> tuple[list[AllowlistRule], str, Semantics,
         if name == "order" and args:
             order = "".join(args).lower()
         elif name in ("allow", "deny") and args and args[0].lower() == "from":
-            sources = []
+            sources: list[Source] = []
             for value in args[1:]:
                 if value.lower().startswith("env="):
                     sources.append(Unresolved(value, "environment condition"))

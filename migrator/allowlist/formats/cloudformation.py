@@ -101,7 +101,7 @@ def _template(path: Path, text: str, doc: Any, port: int | None) -> list[Layer]:
         line = resources.lc.key(name)[0] + 1
         if kind == "AWS::EC2::SecurityGroup":
             layer = Layer(path, line, "cloudformation-sg", f"{name} (AWS::EC2::SecurityGroup)", [], Semantics.UNION, "deny")
-            seq = props.get("SecurityGroupIngress") or []
+            seq: Any = props.get("SecurityGroupIngress") or []  # a ruamel CommentedSeq when present
             fixable = None
             for index, entry in enumerate(seq):
                 if not isinstance(entry, dict) or not _port_ok(entry, port):

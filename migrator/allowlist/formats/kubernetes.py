@@ -90,7 +90,7 @@ def parse(files: list[tuple[Path, str]], ctx: AuditContext) -> list[Layer]:
 
 
 def _ingress(path: Path, text: str, doc: Any, meta: Any, spec: Any, name: str, ctx: AuditContext) -> list[Layer]:
-    annotations = meta.get("annotations") or {}
+    annotations: Any = meta.get("annotations") or {}  # a ruamel CommentedMap when present
     key = next((k for k in _ANNOTATIONS if k in annotations), None)
     if key is None:
         return []
@@ -146,8 +146,8 @@ def _traefik(path: Path, text: str, doc: Any, spec: Any, name: str) -> list[Laye
     key = next((k for k in ("ipAllowList", "ipWhiteList") if k in spec), None)
     if key is None:
         return []
-    body = spec[key] or {}
-    ranges = body.get("sourceRange") or []
+    body: Any = spec[key] or {}  # ruamel CommentedMap / CommentedSeq when present
+    ranges: Any = body.get("sourceRange") or []
     line = _line(ranges) if ranges else _line(body)
     layer = Layer(path, line, "traefik", f"{name} {key}",
                   [AllowlistRule("allow", tuple(parse_source(str(r)) for r in ranges), line)], Semantics.UNION, "deny")

@@ -68,7 +68,7 @@ def _split(text: str) -> list[str]:
         return text.split()
 
 
-def _iptables(text: str) -> IptTable:
+def _iptables(text: str) -> IptTable:  # noqa: C901 - one rule-syntax state machine
     table = IptTable()
     current = "filter"
     for number, raw in enumerate(text.splitlines(), 1):
@@ -271,7 +271,7 @@ def _iptables_layers(path: Path, text: str, port: int, notes: list[str]) -> list
 # --------------------------------------------------------------------------------------- ufw CLI
 
 
-def _ufw_layers(path: Path, text: str, port: int, notes: list[str]) -> list[Layer]:
+def _ufw_layers(path: Path, text: str, port: int, notes: list[str]) -> list[Layer]:  # noqa: C901 - one rule-syntax state machine
     rules: list[tuple[int, Step, list[Source], list[int] | None]] = []
     default: Step | None = None
     for number, raw in enumerate(text.splitlines(), 1):
@@ -403,7 +403,7 @@ def _nft_tokens(text: str) -> list[NftToken]:
     return tokens
 
 
-def _nft_parse(text: str) -> tuple[dict[str, list[Source]], list[NftChain], dict[str, list[Source]]]:
+def _nft_parse(text: str) -> tuple[dict[str, list[Source]], list[NftChain], dict[str, list[Source]]]:  # noqa: C901 - one rule-syntax state machine
     """(named sets, chains, defines) of a file; set names are keyed without the table."""
     tokens = _nft_tokens(text)
     sets: dict[str, list[Source]] = {}
@@ -487,7 +487,7 @@ def _nft_values(words: list[str], start: int) -> tuple[list[str], int]:
     return [words[start]], start + 1
 
 
-def _nft_match(words: list[str], ip: ipaddress.IPv4Address, port: int, sets: dict[str, list[Source]],
+def _nft_match(words: list[str], ip: ipaddress.IPv4Address, port: int, sets: dict[str, list[Source]],  # noqa: C901 - one rule-syntax matcher
                defines: dict[str, list[Source]]) -> tuple[bool | None, str | None]:
     result: bool | None = True
     index = 0

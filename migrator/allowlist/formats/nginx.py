@@ -282,7 +282,7 @@ class _Tree:
         default = ""
         rules: list[AllowlistRule] = []
         ranges = False
-        entries = [n for n in geo.block or []]
+        entries = list(geo.block or [])
         for node in entries:
             if node.directive == "ranges":
                 ranges = True

@@ -88,6 +88,8 @@ def _python(path: Path, text: str, ctx: AuditContext) -> list[Layer]:
             layer.notes.append(f"contains CIDRs ({', '.join(cidrs)}): correct only if the code tests membership "
                                f"with ipaddress, not `remote_addr in {names[0]}`")
         last = value.elts[-1]
+        # ast.parse sets every end position
+        assert value.end_lineno is not None and value.end_col_offset is not None and last.end_lineno is not None and last.end_col_offset is not None
         quote = "'" if text[offsets[last.lineno - 1] + last.col_offset] == "'" else '"'
         end = offsets[value.end_lineno - 1] + value.end_col_offset - 1  # the closing bracket
         body = text[offsets[value.lineno - 1] + value.col_offset + 1 : end]

@@ -61,7 +61,7 @@ class _Vars:
         for tf in sorted(directory.glob("*.tf")):
             try:
                 doc = hcl2.loads(tf.read_text(encoding="utf-8"), serialization_options=_OPTIONS)
-            except Exception:  # noqa: BLE001, S112 - a broken sibling file only loses its defaults
+            except Exception:  # noqa: BLE001 - a broken sibling file only loses its defaults
                 continue
             for block in doc.get("variable", []):
                 for name, body in block.items():
@@ -70,7 +70,7 @@ class _Vars:
         for tfvars in sorted(directory.glob("*.tfvars")):
             try:
                 self.values.update(hcl2.loads(tfvars.read_text(encoding="utf-8"), serialization_options=_OPTIONS))
-            except Exception:  # noqa: BLE001, S112 - as above
+            except Exception:  # noqa: BLE001 - as above
                 continue
 
     def resolve(self, value: Any) -> list[Any]:
@@ -277,7 +277,7 @@ def _merge_ordered(layers: list[Layer]) -> list[Layer]:
     return out
 
 
-def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Source, tvars: _Vars,
+def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Source, tvars: _Vars,  # noqa: C901 - one branch per resource type
               port: int | None) -> Layer | None:
     span = src.resource_span(rtype, name)
     line = src.line_of(span[0]) if span else 1
@@ -313,7 +313,7 @@ def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Sou
                       Semantics.UNION, "deny", notes=["assumed to be the allow list of the web ACL in front of the listener"])
         bounds = src.list_attr(span, "addresses") if span else None
         if bounds:
-            layer.fixer = lambda missing: [src.append_to_list(bounds, [_cidr(ip) for ip in missing])]
+            layer.fixer = lambda missing, at=bounds: [src.append_to_list(at, [_cidr(ip) for ip in missing])]
         layer.manual = lambda missing: [f'addresses = [..., {", ".join(chr(34) + _cidr(ip) + chr(34) for ip in missing)}]']
         return layer
     if rtype in ("azurerm_network_security_rule", "azurerm_network_security_group"):
@@ -348,7 +348,7 @@ def _resource(path: Path, rtype: str, name: str, body: dict[str, Any], src: _Sou
             occurrence = [i for i, r in enumerate(rules_in) if isinstance(r, dict) and "source_address_prefixes" in r].index(first_allow[2])
             bounds = src.list_attr(span, "source_address_prefixes", occurrence)
             if bounds:
-                layer.fixer = lambda missing: [src.append_to_list(bounds, [_cidr(ip) for ip in missing])]
+                layer.fixer = lambda missing, at=bounds: [src.append_to_list(at, [_cidr(ip) for ip in missing])]
         layer.manual = lambda missing: [f'source_address_prefixes = [..., {", ".join(chr(34) + _cidr(ip) + chr(34) for ip in missing)}]']
         return layer
     if rtype == "google_compute_firewall":
