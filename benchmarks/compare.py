@@ -14,6 +14,7 @@ seconds (on a small shared machine 8,000 modules may not fit) and says what it r
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import sys
@@ -106,16 +107,12 @@ def hit_heavy(modules: int, repeat: int, work: Path) -> None:
     semgrep, sg, rg = tool("semgrep"), tool("ast-grep") or tool("sg"), tool("rg")
     libcst = [sys.executable, "-m", "libcst.tool", "codemod", "-x", "benchmarks.libcst_base_url.RewriteBaseUrl", str(tree),
               f"--jobs={os.cpu_count() or 1}", "--no-format", "--hide-progress", "--unified-diff=3"]
-    try:
-        import libcst  # noqa: F401
-    except ImportError:
-        libcst = None  # type: ignore[assignment]
     compare(
         f"Hit-heavy fix --diff: {modules} modules, {lines} lines (peers: one literal rewrite rule)",
         ("vni-migrate fix --diff (all rules)", [sys.executable, "-m", "migrator", "fix", "--diff", str(tree)]),
         [("semgrep --autofix --dryrun", [semgrep, "scan", "--config", str(work / "semgrep.yaml"), "--metrics=off", "--autofix",
                                          "--dryrun", "--quiet", "--disable-version-check", str(tree)] if semgrep else None),
-         ("libcst codemod (VNI001 only)", libcst),
+         ("libcst codemod (VNI001 only)", libcst if importlib.util.find_spec("libcst") else None),
          ("ast-grep scan --rule (rewrite)", [sg, "scan", "--rule", str(work / "ast-grep.yaml"), str(tree)] if sg else None),
          ("rg -l (same patterns)", [rg, "-l", "-i", PATTERN, str(tree)] if rg else None),
          ("cat of the same files", cat_cmd(tree, (".py",)))],
