@@ -88,6 +88,7 @@ _YAML_BLOCK = re.compile(
     r"""(?P<body>(?:(?P=p)?(?P=indent)[ \t]+\S.*(?:\r?\n|$))+)""",
     re.IGNORECASE | re.MULTILINE,
 )
+_BLOCK_INDICATOR = re.compile(r":[ \t]*[>|]")
 
 # a cheap first pass: every pattern above (and the keyword detector) needs one of these
 _TRIGGER = re.compile(
@@ -280,7 +281,9 @@ def redact(text: str) -> str:
 
 def _apply(text: str, found: Any) -> str:
     """Redact (or, with `found`, report each secret value to it) every pattern in `text`."""
-    if ":" in text and "\n" in text:
+    # The block pattern is tried at every line start; a text with no `key: |` or `key: >` at all
+    # (most source files) skips it.
+    if ":" in text and "\n" in text and _BLOCK_INDICATOR.search(text):
         text = _YAML_BLOCK.sub(lambda m: _sub_block(m, found), text)
     if len(text) > 4096 and "\n" in text:
         # Every other pattern is bounded by a line: redact only the lines that hold a trigger word,

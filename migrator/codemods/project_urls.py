@@ -17,6 +17,7 @@ that mixes old and new pieces.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,6 +58,29 @@ def screens(path: Path) -> bool:
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
     return screening.tag(path, lowered)
+
+
+class _Intervals:
+    """Which of many (lo, hi, index) intervals overlap a query: sorted once, so one file's pieces
+    against its findings costs a lookup each, not a pass over every finding."""
+
+    def __init__(self, items: list[tuple[int, int, int]]) -> None:
+        self.items = sorted(items)
+        self.los = [lo for lo, _, _ in self.items]
+        self.reach: list[int] = []  # the largest `hi` among items[:k + 1]
+        for _, hi, _ in self.items:
+            self.reach.append(max(hi, self.reach[-1]) if self.reach else hi)
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """Indices (ascending, once each) of the intervals with lo < end and start < hi."""
+        found: set[int] = set()
+        k = bisect.bisect_left(self.los, end) - 1
+        while k >= 0 and self.reach[k] > start:
+            lo, hi, index = self.items[k]
+            if hi > start:
+                found.add(index)
+            k -= 1
+        return sorted(found)
 
 
 class _Member:
@@ -114,10 +138,13 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     unexplained: list[Finding] = []
     for display, path, span in texts:
         mine = existing.get(display, [])
+        by_edit = _Intervals([(e.start, e.end, i) for i, f in enumerate(mine) for e in f.edits])
+        by_line = _Intervals([(f.line, f.end_line + 1, i) for i, f in enumerate(mine)])
         for piece in file_pieces(path, span.text, api_v, visma_project):
             member = _Member(display, span, piece)
-            covering = [f for f in mine if any(e.start < piece.end and piece.start < e.end for e in f.edits)]
-            refused = [f for f in mine if _refused(f, member)]
+            covering = [mine[i] for i in by_edit.overlapping(piece.start, piece.end)]
+            line = member.line
+            refused = [mine[i] for i in by_line.overlapping(line, line + 1) if _refused(mine[i], member)]
             if piece.replacement is None and piece.role is not Role.RETIRED:
                 lone = span.finding(rule, piece.start, piece.end,
                                     f"A lone piece of the old prefix ({piece.text}): the slashes around it belong to the "
@@ -263,8 +290,12 @@ def _dirty(ctx, display: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _retired_findings(rule: Rule, retired: list[_Member], existing: dict[str, list[Finding]]) -> Iterable[Finding]:
+    by_line: dict[str, _Intervals] = {}
     for member in retired:
-        if any(f.line <= member.line <= f.end_line for f in existing.get(member.display, [])):
+        if member.display not in by_line:
+            by_line[member.display] = _Intervals([(f.line, f.end_line + 1, i) for i, f in enumerate(existing.get(member.display, []))])
+        line = member.line
+        if by_line[member.display].overlapping(line, line + 1):
             continue  # another rule reports it already
         piece = member.piece
         advice = retired_advice("https://integration.visma.net/API/" + piece.text.removeprefix("API/").lstrip("/")) or ""
@@ -294,13 +325,14 @@ def _external_base_findings(rule: Rule, paths: list[_Member]) -> Iterable[Findin
 
 def _deployment_findings(rule: Rule, bases: list[_Member], existing: dict[str, list[Finding]]) -> Iterable[Finding]:
     """A base written as the default of an environment or configuration read: deployments override it."""
+    vni006 = {(display, f.line) for display, found in existing.items() for f in found if f.rule == "VNI006"}
     for member in bases:
         text = member.span.text
         line_start = text.rfind("\n", 0, member.piece.start) + 1
         line_end = text.find("\n", member.piece.end)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         names = [m.group("name") for m in _ENV_READ.finditer(line) if _looks_like_base(m.group("name"))]
-        if not names or any(f.rule == "VNI006" and f.line == member.line for f in existing.get(member.display, [])):
+        if not names or (member.display, member.line) in vni006:
             continue
         new = member.piece.replacement or NEW_ORIGIN
         yield member.span.finding(

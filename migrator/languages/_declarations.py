@@ -17,8 +17,21 @@ def walk(root: Any, types: set[str]) -> Iterator[Any]:
         cursor.extend(reversed(node.children))
 
 
+class _ModifierText:
+    """The text callable, with the modifier words of each node already looked at: the declarators
+    of one class share their ancestors, and a class body's children are listed once, not per field."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.words: dict[int, set[str]] = {}
+
+    def __call__(self, node: Any) -> str:
+        return self.text(node)
+
+
 def declarators(root: Any, text: Text, constant: Callable[[Any, Text], bool]) -> Iterator[tuple[Any, Any, bool]]:
     """`variable_declarator` nodes with a `name` and a `value` (JavaScript, TypeScript, Java, C#)."""
+    text = _ModifierText(text)
     for node in walk(root, {"variable_declarator"}):
         name = node.child_by_field_name("name") or (node.named_children[0] if node.named_children else None)
         value = node.child_by_field_name("value")
@@ -30,15 +43,25 @@ def declarators(root: Any, text: Text, constant: Callable[[Any, Text], bool]) ->
 
 def has_modifier(node: Any, text: Text, words: set[str], levels: int = 3) -> bool:
     """True when an enclosing declaration (within `levels`) carries all of `words` as modifiers."""
+    cache = text.words if isinstance(text, _ModifierText) else None
     current = node.parent
     for _ in range(levels):
         if current is None:
             return False
-        found = {text(c) for c in current.children if c.type in ("modifier", "modifiers")}
-        flat = set()
-        for item in found:
-            flat.update(item.split())
+        flat = cache.get(current.id) if cache is not None else None
+        if flat is None:
+            flat = _modifier_words(current, text)
+            if cache is not None:
+                cache[current.id] = flat
         if words <= flat:
             return True
         current = current.parent
     return False
+
+
+def _modifier_words(node: Any, text: Text) -> set[str]:
+    found = {text(c) for c in node.children if c.type in ("modifier", "modifiers")}
+    flat: set[str] = set()
+    for item in found:
+        flat.update(item.split())
+    return flat

@@ -365,17 +365,18 @@ class _Analyzer:
 
     def result(self) -> Analysis:
         partial = []
+        joined = {literal for s in self.sites if s.via for literal in s.literals}
+        declared_at: dict[int, str] | None = None
         for start, end, value, _ in self.partial:
-            if start in self.edited_literals or any(s.via and start in s.literals for s in self.sites):
+            if start in self.edited_literals or start in joined:
                 continue
-            partial.append((start, end, value, self._declared_as(start)))
+            if declared_at is None:
+                # Built once: a generated file may hold thousands of partial bases and declarations.
+                declared_at = {}
+                for name, node in self.declarations.items():
+                    declared_at.setdefault(self.span(node)[0], name)
+            partial.append((start, end, value, declared_at.get(start, "")))
         return Analysis(self.sites, self.headers, partial, self.references, self.constants)
-
-    def _declared_as(self, start: int) -> str:
-        for name, node in self.declarations.items():
-            if self.span(node)[0] == start:
-                return name
-        return ""
 
 
 def _following_value(node: Any) -> Any:

@@ -44,6 +44,9 @@ class Resolver:
         self.attribute_loads: dict[str, list[ast.Attribute]] = {}
         self._local_cache: dict[int, dict[str, list[ast.expr | None]]] = {}
         self._store_cache: dict[int, dict[str, int]] = {}
+        self._subclasses: dict[str, list[ClassInfo]] | None = None
+        self._overridden_cache: dict[tuple[str, str], bool] = {}
+        self._attribute_keys: dict[str, dict[str | None, int]] = {}
         self._scan()
 
     # -- indexing ------------------------------------------------------------------------------
@@ -253,12 +256,25 @@ class Resolver:
         return None
 
     def _overridden_below(self, class_name: str, attr: str) -> bool:
-        for info in self.classes.values():
-            if class_name in info.bases and (
-                attr in info.attrs or attr in info.props or self._overridden_below(info.node.name, attr)
-            ):
-                return True
-        return False
+        """True when a class derived (directly or not) from `class_name` binds `attr` itself."""
+        key = (class_name, attr)
+        cached = self._overridden_cache.get(key)
+        if cached is not None:
+            return cached
+        if self._subclasses is None:
+            # One index of direct subclasses instead of a pass over every class per question: a
+            # module of many client classes asks once per finding.
+            self._subclasses = {}
+            for info in self.classes.values():
+                for base in dict.fromkeys(info.bases):
+                    self._subclasses.setdefault(base, []).append(info)
+        found = False
+        for info in self._subclasses.get(class_name, ()):
+            if attr in info.attrs or attr in info.props or self._overridden_below(info.node.name, attr):
+                found = True
+                break
+        self._overridden_cache[key] = found
+        return found
 
     def _resolve_attribute(self, node: ast.Attribute) -> Resolution | None:
         if not isinstance(node.value, ast.Name):
@@ -337,12 +353,16 @@ class Resolver:
             attr = name.rsplit(".", 1)[-1]
             # Loads of `.attr` that resolve to this definition, plus any the resolver cannot place
             # (they might be it): an over-count only makes a fix less safe, never wrong.
-            count = 0
-            for node in self.attribute_loads.get(attr, []):
-                resolved = self._resolve_attribute(node)
-                if resolved is None or resolved.key == key:
-                    count += 1
-            return count
+            counts = self._attribute_keys.get(attr)
+            if counts is None:
+                # Each load of `.attr` is resolved once per file, not once per finding that asks.
+                counts = {}
+                for node in self.attribute_loads.get(attr, []):
+                    resolved = self._resolve_attribute(node)
+                    load_key = None if resolved is None else resolved.key
+                    counts[load_key] = counts.get(load_key, 0) + 1
+                self._attribute_keys[attr] = counts
+            return counts.get(None, 0) + counts.get(key, 0)
         return 1
 
 
