@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import Literal
 
 from migrator.output.redaction import redact_text
 from migrator.runner import RunResult
@@ -23,17 +24,23 @@ def unified_diff(result: RunResult) -> str:
     return redact_text("".join(chunks))
 
 
-class _LineByLine(difflib.SequenceMatcher):  # type: ignore[type-arg]
+_Tag = Literal["replace", "delete", "insert", "equal"]
+
+
+class _LineByLine(difflib.SequenceMatcher[str]):
     """Two texts of as many lines, compared line i with line i: the fixes edit inside lines, and
     difflib's longest-match search is quadratic on a large file with many changed lines."""
 
-    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
-        opcodes: list[tuple[str, int, int, int, int]] = []
+    a: list[str]
+    b: list[str]
+
+    def get_opcodes(self) -> list[tuple[_Tag, int, int, int, int]]:
+        opcodes: list[tuple[_Tag, int, int, int, int]] = []
         a, b = self.a, self.b
         start = 0
         for i in range(1, len(a) + 1):
             if i == len(a) or (a[i] == b[i]) != (a[start] == b[start]):
-                tag = "equal" if a[start] == b[start] else "replace"
+                tag: _Tag = "equal" if a[start] == b[start] else "replace"
                 opcodes.append((tag, start, i, start, i))
                 start = i
         return opcodes
