@@ -26,14 +26,18 @@ OLD_URL_RE = re.compile(
     # A base ending in `controller/api/` joined with `api/v1/...` doubles the `/api`; swallowing it here
     # keeps the mapping idempotent (otherwise the result would read as a partial migration next run).
     r"(?P<segment>/api(?:/service)?/controller/api(?:/api(?=/v\d))?)"
-    r"(?=[/?#\"'\s]|$)",
+    r"(?=[/?#\"'\s*]|$)",  # `*`: a test double's URL pattern (`.../api*`)
     re.IGNORECASE,
 )
-# Host swapped, prefix kept ("partially migrated").
+# Host swapped, prefix kept ("partially migrated"): all of the prefix that is left goes, never a
+# part of it (`/API/controller/` must not become `/controller/`).
 PARTIAL_URL_RE = re.compile(
     r"(?P<origin>https://api\.finance\.visma\.net)"
-    r"(?P<segment>/api(?:(?:/service)?/controller/api)?)"
-    r"(?=[/?#\"'\s]|$)(?!/(?:resources|security)/)",  # retired endpoints have no rewrite: VNI030/VNI031 report them
+    r"(?P<segment>/api(?:/service)?(?:/controller(?:/api)?)?)"
+    r"(?=[/?#\"'\s*]|$)"
+    r"(?!/(?:service/)?controller(?![\w-]))"  # stopped before `controller`
+    r"(?:(?<=/controller)(?!/api(?![\w-]))|(?<!/controller))"  # stopped between `controller` and `api`
+    r"(?!/(?:resources|security)/)",  # retired endpoints have no rewrite: VNI030/VNI031 report them
     re.IGNORECASE,
 )
 # Swagger UI moved with the host.

@@ -103,4 +103,6 @@ def csharp(root: Path, stage: str) -> list[str]:
 RUNNERS: dict[str, Callable[[Path, str], list[str]]] = {
     "python": python, "python_half": python_half, "javascript": node, "typescript": typescript, "java": java,
     "java_external": java, "go": go, "go_half": go, "php": php, "csharp": csharp,
+    # half-migrated variants: the new host with a share of the old prefix left in the base
+    "csharp_half": csharp, "java_half": java, "typescript_half": typescript, "javascript_half": node, "php_half": php,
 }

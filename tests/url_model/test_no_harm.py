@@ -104,3 +104,18 @@ def test_a_join_through_a_reassigned_name_is_not_proved(tmp_path: Path) -> None:
     result = run([tmp_path], RunOptions(write=True, select=("VNI051",)))
     assert (tmp_path / "a.js").read_text() == source
     assert not any(f.fixable for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("https://api.finance.visma.net/API/controller/", "https://api.finance.visma.net/"),  # never `/controller/`
+        ("https://api.finance.visma.net/API/controller/api*", "https://api.finance.visma.net*"),  # a test double's pattern
+        ("https://integration.visma.net/API/controller/api*", "https://api.finance.visma.net*"),
+        ("https://api.finance.visma.net/API/controller", "https://api.finance.visma.net"),
+    ],
+)
+def test_half_migrated_urls_lose_all_of_the_prefix_left(old: str, new: str) -> None:
+    from migrator.urls import migrate_url
+
+    assert migrate_url(old) == new
