@@ -207,8 +207,9 @@ with httpx.Client(timeout=300) as client:
 }
 
 SCRIPTS = {**REQUESTS, **HTTPX, **TOKEN}
-CONFIG = {name: {**SCALE, "rate_limit": 1} if name == "requests_429_before_acceptance" else SLOW if name in TOKEN
-          else SCALE for name in SCRIPTS}
+# The legacy run sends a Visma Connect token to the old host, as VNI accepted before 2025.
+CONFIG = {name: {"vni_mode": "pre-2025", **({**SCALE, "rate_limit": 1} if name == "requests_429_before_acceptance" else SLOW if name in TOKEN
+          else SCALE)} for name in SCRIPTS}
 
 
 def _migrator(*args: str) -> subprocess.CompletedProcess[str]:
