@@ -12,6 +12,7 @@ import click
 import migrator
 import migrator.commands
 from migrator.output.redaction import install_streams
+from migrator.redact import RedactionUnavailable
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -77,6 +78,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("vni-migrate: interrupted", err=True)
         sys.exit(130)
+    except RedactionUnavailable as exc:  # the detector failed when a line first needed it: print nothing more
+        for real in (sys.__stdout__, sys.__stderr__):
+            real.flush()  # the lines already redacted in full; what the redacting streams hold is dropped
+        sys.__stderr__.write(f"vni-migrate: error: {exc}\n")
+        sys.__stderr__.flush()
+        os._exit(EXIT_ERROR)
     except Exception as exc:
         if os.environ.get("VNI_MIGRATE_DEBUG"):
             raise

@@ -101,10 +101,13 @@ def verify(display: str, new_text: str, rules: list[Rule], unsafe: bool, setting
 
 
 def process_file(
-    path: Path, display: str, rules: list[Rule], unsafe: bool, write: bool, settings: dict[str, Any] | None = None
+    path: Path, display: str, rules: list[Rule], unsafe: bool, write: bool, settings: dict[str, Any] | None = None,
+    verify_fixes: bool = True,
 ) -> FileResult:
     """Analyse (and optionally fix) one file. `settings`: run-wide values for the rule kinds
-    (e.g. "background" endpoints, "timings" results), plain data so workers can receive them."""
+    (e.g. "background" endpoints, "timings" results), plain data so workers can receive them.
+    `verify_fixes=False` (a scan that shows no diff) skips the second analysis of the fixed text:
+    nothing is written or shown, so only the findings matter."""
     result = FileResult(display)
     try:
         raw = path.read_bytes()
@@ -143,6 +146,9 @@ def process_file(
     for finding in fixed:
         finding.extra["fixed"] = True
     if new_text == source.text:
+        return result
+    if not verify_fixes and not write:
+        result.old_text, result.new_text = source.text, new_text
         return result
     try:
         verify(display, new_text, rules, unsafe, settings)

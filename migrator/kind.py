@@ -38,6 +38,10 @@ class Kind:
     # for the files `screens` accepts
     prefilter: Callable[[Path, bytes], Iterable[str]] | None = None
     screens: Callable[[Path], bool] | None = None
+    # lower-case bytes without which `prefilter` tags nothing (None: no such promise, read every
+    # file), for other files and for Python files
+    screen_needles: tuple[bytes, ...] | None = None
+    python_screen_needles: tuple[bytes, ...] | None = None
     example_kinds: tuple[str, ...] = ()  # kinds whose rules this kind's rule-file examples run with
 
     @property
@@ -66,6 +70,8 @@ def _of(module: ModuleType) -> Kind:
         validate_parameters=getattr(module, "validate_parameters", None),
         prefilter=getattr(module, "prefilter", None),
         screens=getattr(module, "screens", None),
+        screen_needles=getattr(module, "SCREEN_NEEDLES", None),
+        python_screen_needles=getattr(module, "PYTHON_SCREEN_NEEDLES", getattr(module, "SCREEN_NEEDLES", None)),
         example_kinds=tuple(getattr(module, "EXAMPLE_KINDS", ())),
     )
 

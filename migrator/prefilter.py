@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-NEEDLES = (b"visma", b"controller/api", b"background", b"ipp-", b"vni-migrate")
+# Each alternative of EXACT holds one of these (so a file without any is no candidate).
+NEEDLES = (b"visma", b"controller/api", b"/background", b"api-background", b"api_background", b"ipp-company-id",
+           b"ipp-application-type", b"vni-migrate:")
 EXACT = re.compile(
     rb"visma\.net|connect\.visma\.com|controller/api|api/v\d+/background|erp[-_]api[-_]background|ipp-(?:company-id|application-type)|vni-migrate:",
     re.IGNORECASE,

@@ -34,6 +34,7 @@ class ProjectContext:
     hints: dict[str, set[Path]] = field(default_factory=dict)  # "kind:tag" -> Python files a kind's prefilter chose
     settings: dict[str, Any] = field(default_factory=dict)  # RunOptions.settings
     screened: bool = False  # the runner ran every kind's `prefilter` over the files it `screens`
+    verify_fixes: bool = True  # False: a scan that shows no diff (see `engine.process_file`)
     # The project kinds' findings so far, in the order they ran: a later kind (the URL model, the
     # residual check) reads and may amend what the earlier ones found.
     found: list[Finding] = field(default_factory=list)
@@ -209,7 +210,8 @@ def _fold(
     if path.suffix in (".py", ".pyi"):
         try:
             ast.parse(new_text)
-            verify(display, new_text, file_rules, unsafe, settings)
+            if ctx.verify_fixes:
+                verify(display, new_text, file_rules, unsafe, settings)
         except (SyntaxError, ValueError, VerificationError) as exc:
             result.problem = FileProblem(display, f"project-wide fix not applied: {exc}")
             result.old_text = result.new_text = None

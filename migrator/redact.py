@@ -20,8 +20,10 @@ rather than leaking:
    its every later occurrence is redacted wherever it shows up: on a context line without its
    key, HTML- or JSON-escaped, echoed back by a server.
 
-Fails closed: if detect-secrets cannot be loaded, `redact` raises `RedactionUnavailable` and the
-output points refuse to print or write rather than let anything through unredacted.
+Fails closed: if detect-secrets is not installed, `redact` raises `RedactionUnavailable` and the
+output points refuse to print or write rather than let anything through unredacted. Its keyword
+detector is imported when a line first needs it (one holding pass, pwd, secret or key); if the
+import fails there, that line and everything after it is refused and the command exits 2.
 Code references stay readable: `token = get_token()`, `password=settings.DB_PASSWORD`,
 `f"Bearer {token}"` and `${API_KEY}` are not secrets and are left alone.
 """
@@ -34,6 +36,7 @@ import os
 import re
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 MARK = "[redacted]"
@@ -119,31 +122,89 @@ def _looks_like_code(value: str, after: str) -> bool:
 # the maintained detector
 
 
+FORMATS_FILE = Path(__file__).parent / "data" / "secret_formats.json"
+
+
+def detect_secrets_formats() -> list[tuple[str, int]]:
+    """(pattern, flags) of detect-secrets' format detectors, read from the library itself.
+
+    Entropy plugins would hide digests and fingerprints; IP addresses are the allowlist check's
+    subject; keyword-shaped detectors (IBM, SoftLayer, Cloudant `..._key = value`) are left to the
+    keyword detector and the key patterns here: they cost more than all the others together."""
+    from detect_secrets.core.plugins.util import (
+        get_mapping_from_secret_type_to_class,
+    )
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    skipped = ("High Entropy", "Public IP", "Secret Keyword")
+    found: list[tuple[str, int]] = []
+    for secret_type, plugin in get_mapping_from_secret_type_to_class().items():
+        if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
+            continue
+        found.extend((p.pattern, p.flags) for p in plugin().denylist if not p.pattern.startswith("(?:(?<=\\W)|(?<=^))"))
+    return found
+
+
+def _formats() -> list[tuple[str, int]]:
+    """The format detectors of the installed detect-secrets. Importing it costs a tenth of a
+    second (it pulls in requests), paid by every run for its one summary line; so the patterns of
+    the release the package was built against ship in `data/secret_formats.json` and are used
+    when that same release is installed. Any other release is read directly."""
+    version = _installed_version()  # not installed: redaction is unavailable
+    try:
+        shipped = json.loads(FORMATS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shipped = {}
+    if shipped.get("detect_secrets") == version and shipped.get("patterns"):
+        return [(str(p), int(f)) for p, f in shipped["patterns"]]
+    return detect_secrets_formats()
+
+
+def _installed_version() -> str:
+    """detect-secrets' installed release, from its `.dist-info` folder beside the package when
+    that is where it lives (`importlib.metadata` alone costs a tenth of the start-up)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("detect_secrets")
+    if spec is None or not spec.origin:
+        raise RuntimeError("detect-secrets is not installed")
+    found = sorted(Path(spec.origin).parent.parent.glob("detect_secrets-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name[len("detect_secrets-"):-len(".dist-info")]
+    import importlib.metadata
+
+    return importlib.metadata.version("detect-secrets")
+
+
+def _scoped(pattern: str, flags: int) -> str:
+    """`pattern` as a group of a combined expression that keeps its own case and verbose flags."""
+    inline = ("i" if flags & re.IGNORECASE else "") + ("x" if flags & re.VERBOSE else "")
+    return f"(?{inline}:{pattern})" if inline else f"(?:{pattern})"
+
+
 class _Detector:
-    """detect-secrets' format detectors (one combined screen, then each) and its keyword detector."""
+    """detect-secrets' format detectors (one combined screen, then each) and its keyword detector
+    (imported on the first line that needs it)."""
 
     def __init__(self) -> None:
-        from detect_secrets.core.plugins.util import (
-            get_mapping_from_secret_type_to_class,
-        )
-        from detect_secrets.plugins.base import RegexBasedDetector
-        from detect_secrets.plugins.keyword import KeywordDetector
-
-        patterns: list[re.Pattern[str]] = []
-        # entropy plugins would hide digests and fingerprints; IP addresses are the allowlist check's subject
-        skipped = ("High Entropy", "Public IP", "Secret Keyword")
-        detectors: dict[str, Any] = get_mapping_from_secret_type_to_class()
-        for secret_type, plugin in detectors.items():
-            if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
-                continue
-            # keyword-shaped detectors (IBM, SoftLayer, Cloudant `..._key = value`) are left to the
-            # keyword detector and the key patterns here: they cost more than all the others together
-            patterns.extend(p for p in plugin().denylist if not p.pattern.startswith("(?:(?<=\\W)|(?<=^))"))
-        if not patterns:
+        formats = _formats()
+        if not formats:
             raise RuntimeError("detect-secrets has no detectors")
-        self.patterns = patterns
-        self.screen = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-        self.keyword = KeywordDetector()
+        self.patterns = [re.compile(p, f) for p, f in formats]
+        self.screen = re.compile("|".join(_scoped(p, f) for p, f in formats))
+        self._keyword: Any = None
+
+    @property
+    def keyword(self) -> Any:
+        if self._keyword is None:
+            try:
+                from detect_secrets.plugins.keyword import KeywordDetector
+
+                self._keyword = KeywordDetector()
+            except Exception as exc:  # noqa: BLE001 - any failure to load means: print nothing
+                raise RedactionUnavailable(f"secret redaction is unavailable ({type(exc).__name__}: {exc}); "
+                                           "refusing to output anything") from None
+        return self._keyword
 
     def format_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of the values detect-secrets' format detectors find in `text`."""

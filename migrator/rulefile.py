@@ -183,20 +183,27 @@ def load_rule(path: Path, known_kinds: Mapping[str, Any] | None = None) -> Rule:
     )
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> tuple[yaml.Node, Any]:
     """The file's node tree (for line numbers) and its data."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(path, None, f"cannot read rule file: {exc}") from None
+    # One parse gives both (the C loader where libyaml is built in: rule files are read on every run).
+    loader = _LOADER(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleFileError(path, line, f"invalid YAML: {problem}") from None
+    finally:
+        loader.dispose()
     if root is None:
         raise RuleFileError(path, 1, "empty rule file")
     return root, data

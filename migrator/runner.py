@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator import redact
+from migrator import bytesearch, redact
 from migrator.codemods import KINDS
 from migrator.discovery import (
     PROJECT_NAMES,
@@ -25,7 +25,8 @@ from migrator.discovery import (
 from migrator.engine import FileResult, process_file
 from migrator.findings import FileProblem, Finding
 from migrator.group_write import recover, write_all
-from migrator.prefilter import is_candidate
+from migrator.kind import Kind
+from migrator.prefilter import NEEDLES, is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules
 from migrator.suppression import apply_per_file_ignores
@@ -44,22 +45,58 @@ def _fork_context():  # type: ignore[no-untyped-def]
     return None
 
 
-def _screen(
-    batch: list[tuple[str, str]], hint_kinds: tuple[str, ...]
-) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
-    """Read each file once: keep Python parse candidates, collect project kinds' tags, note unreadable files.
+def _to_read(every_file: list[tuple[Path, str]], hint_kinds: tuple[str, ...]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The files screening reads, each with the project kinds that screen it: every Python file
+    (for all of them), other files only when a kind `screens` them by name."""
+    screens = [(kind, Kind.of(KINDS[kind]).screens) for kind in hint_kinds]
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for path, display in every_file:
+        name = str(path)
+        if name.endswith(PYTHON_SUFFIXES):
+            out.append((name, display, hint_kinds))
+            continue
+        kinds = tuple(kind for kind, screen in screens if screen is not None and screen(path))
+        if kinds:
+            out.append((name, display, kinds))
+    return out
 
-    Python files are always read; other files only when a project kind `screens` them by name."""
-    prefilters = [(kind, KINDS[kind].prefilter, getattr(KINDS[kind], "screens", None)) for kind in hint_kinds]
+
+def _may_hold(to_read: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The files of `to_read` that hold a byte some screen needs (`prefilter.NEEDLES`, the kinds'
+    `SCREEN_NEEDLES`), found by one byte search per set of screens; without the search, all."""
+    groups: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
+    for path, _, kinds in to_read:
+        groups.setdefault((path.endswith(PYTHON_SUFFIXES), kinds), []).append(path)
+    requests: list[tuple[list[str], tuple[bytes, ...]]] = []
+    keep: set[str] = set()
+    for (python, kinds), paths in groups.items():
+        needles: set[bytes] | None = set(NEEDLES) if python else set()
+        for kind in kinds:
+            typed = Kind.of(KINDS[kind])
+            own = typed.python_screen_needles if python else typed.screen_needles
+            if own is None or needles is None:
+                needles = None
+                break
+            needles.update(own)
+        if needles is None:
+            keep.update(paths)
+        elif needles:
+            requests.append((paths, tuple(sorted(needles))))
+    for (paths, _), found in zip(requests, bytesearch.search_all(requests)):
+        keep.update(paths if found is None else found.holding | found.unsure)
+    return [item for item in to_read if item[0] in keep]
+
+
+def _screen(
+    batch: list[tuple[str, str, tuple[str, ...]]]
+) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
+    """Read each file once: keep Python parse candidates, collect project kinds' tags, note unreadable files."""
+    prefilters = {kind: KINDS[kind].prefilter for item in batch for kind in item[2]}
     candidates: list[tuple[str, str]] = []
     hints: dict[str, list[str]] = {}
     problems: list[tuple[str, str]] = []
-    for path, display in batch:
+    for path, display, kinds in batch:
         python = path.endswith(PYTHON_SUFFIXES)
-        as_path = Path(path)
-        wanted = prefilters if python else [p for p in prefilters if p[2] is not None and p[2](as_path)]
-        if not python and not wanted:
-            continue
         try:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_SCREEN_BYTES if not python else -1)
@@ -70,8 +107,9 @@ def _screen(
         lowered = raw.lower()
         if python and is_candidate(raw, lowered):
             candidates.append((path, display))
-        for kind, prefilter, _ in wanted:
-            for tag in prefilter(as_path, lowered):
+        as_path = Path(path)
+        for kind in kinds:
+            for tag in prefilters[kind](as_path, lowered):
                 hints.setdefault(f"{kind}:{tag}", []).append(path)
     return candidates, hints, problems
 
@@ -84,6 +122,7 @@ class RunOptions:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     write: bool = False  # apply fixes in place
+    verify: bool = True  # analyse each fixed text again (False: a scan that shows no diff)
     jobs: int | None = None
     listener_url: str | None = None  # the webhook listener, for the allowlist check
     # Run-wide values for rule kinds, plain data only (workers receive it): e.g. "background"
@@ -127,9 +166,9 @@ def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: t
     _WORKER_SETTINGS = settings
 
 
-def _work(args: tuple[str, str, bool, bool]) -> FileResult:
-    path, display, unsafe, write = args
-    return process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS)
+def _work(args: tuple[str, str, bool, bool, bool]) -> FileResult:
+    path, display, unsafe, write, verify = args
+    return process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS, verify)
 
 
 def run(
@@ -148,17 +187,17 @@ def run(
     # before anything is read: complete (or, read-only, report) what an interrupted run left half-done
     recovery = recover(discovery.leftovers, options.write)
     result.problems.extend(recovery.problems)
-    python_files = [(str(p), d) for p, d in every_file if p.name.endswith(PYTHON_SUFFIXES)]
-    to_screen = [(str(p), d) for p, d in every_file]
     jobs = options.jobs or os.cpu_count() or 1
     hint_kinds = tuple(rule.kind for rule in project_rules(rules) if hasattr(KINDS[rule.kind], "prefilter"))
+    to_read = _to_read(every_file, hint_kinds)
+    to_screen = _may_hold(to_read)
     if len(to_screen) >= PREFILTER_POOL_THRESHOLD and jobs > 1:
         chunk = -(-len(to_screen) // (jobs * 4))
         batches = [to_screen[i : i + chunk] for i in range(0, len(to_screen), chunk)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
-            screened = list(pool.map(_screen, batches, [hint_kinds] * len(batches)))
+            screened = list(pool.map(_screen, batches))
     else:
-        screened = [_screen(to_screen, hint_kinds)]
+        screened = [_screen(to_screen)]
     files: list[tuple[Path, str]] = []
     hints: dict[str, set[Path]] = {}
     for candidates, batch_hints, problems in screened:
@@ -167,16 +206,13 @@ def run(
             hints.setdefault(tag, set()).update(Path(p) for p in tagged)
         result.problems.extend(FileProblem(d, m) for d, m in problems)
     # Every file some rule reads counts as scanned, in every language (not only Python files).
-    screeners = [kind.screens for kind in {KINDS[r.kind] for r in project_rules(rules)} if hasattr(kind, "screens")]
-    scanned = len(python_files) + sum(
-        1 for p, _ in every_file if not p.name.endswith(PYTHON_SUFFIXES) and any(screen(p) for screen in screeners)
-    )
+    scanned = len(to_read)
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     file_results: list[FileResult] = []
     pooled = len(files) >= POOL_THRESHOLD and jobs > 1
     if pooled:
-        work = [(str(p), d, options.unsafe_fixes, False) for p, d in files]
+        work = [(str(p), d, options.unsafe_fixes, False, options.verify or options.write) for p, d in files]
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
         ) as pool:
@@ -186,12 +222,14 @@ def run(
                     progress(i + 1, len(files))
     else:
         for i, (path, display) in enumerate(files):
-            file_results.append(process_file(path, display, rules, options.unsafe_fixes, False, options.settings))
+            file_results.append(process_file(path, display, rules, options.unsafe_fixes, False, options.settings,
+                                             options.verify or options.write))
             if progress:
                 progress(i + 1, len(files))
     file_rules = [r for r in rules if r not in project_rules(rules)]
     context = ProjectContext(
-        list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings, screened=True
+        list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings, screened=True,
+        verify_fixes=options.verify or options.write,
     )
     extra = run_project_checks(context)
     apply_per_file_ignores(extra, options.settings)

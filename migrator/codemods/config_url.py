@@ -28,6 +28,9 @@ KIND = "config-url"
 LANGUAGE = "project"
 _MAX_BYTES = 5_000_000
 _NEEDLES = (b"visma", "visma".encode("utf-16-le"))  # UTF-16 web.config files too
+# `prefilter` tags no file that holds none of these (the runner's byte search finds the rest)
+SCREEN_NEEDLES = _NEEDLES
+PYTHON_SCREEN_NEEDLES = ()  # it reads no Python file
 
 
 def validate_parameters(parameters: dict[str, Any]) -> str | None:

@@ -56,6 +56,9 @@ def screens(path: Path) -> bool:
     return model_files.screens(path)
 
 
+SCREEN_NEEDLES = model_files.NEEDLES  # `prefilter` tags no file without one
+
+
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
     return screening.tag(path, lowered)
 

@@ -43,6 +43,9 @@ _SHAPES = {
 }
 _SHAPES[".yml"] = _SHAPES[".yaml"]
 _SHAPES[".tfvars"] = _SHAPES[".tf"]
+# `prefilter` tags no file that holds none of these (the runner's byte search finds the rest)
+SCREEN_NEEDLES = tuple(sorted({*_CONFIG_WORDS, *_CODE_WORDS, *(w for words in _SHAPES.values() for w in words)}))
+PYTHON_SCREEN_NEEDLES = (*_CODE_GATE, b"hook")
 
 
 def _allowlist_candidate(path: Path, raw: bytes) -> bool:

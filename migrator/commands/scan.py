@@ -85,7 +85,9 @@ def command(
             changed = changed_lines(only_changed, paths[0])
         except ChangedLinesError as exc:
             _fail(str(exc))
-    result = execute(list(paths), make_options(list(paths), common, settings=background_settings(common)), quiet=choices.quiet)
+    # Fixes are checked by a second analysis only where they are shown (--diff); the findings are the same.
+    options = make_options(list(paths), common, settings=background_settings(common), verify=show_diff)
+    result = execute(list(paths), options, quiet=choices.quiet)
     notes: list[str] = []
     if changed is not None:
         before = len(result.findings)

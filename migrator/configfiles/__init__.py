@@ -10,6 +10,7 @@ comments, key order, quoting, indentation and newline style survive byte for byt
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -40,12 +41,18 @@ FORMATS = ModuleRegistry("migrator.configfiles", "NAME")
 
 def format_for(path: Path) -> ModuleType | None:
     """The format module that reads `path`, or None for files that are not configuration files."""
-    for module in FORMATS.values():  # a format that claims whole file names wins over suffixes
-        claims = getattr(module, "claims", None)
-        if claims is not None and claims(path):
+    claimers, by_suffix = _lookup()
+    for module in claimers:  # a format that claims whole file names wins over suffixes
+        if module.claims(path):
             return module
-    suffix = path.suffix.lower()
+    return by_suffix.get(path.suffix.lower())
+
+
+@cache  # asked for every file of a tree, several times
+def _lookup() -> tuple[tuple[ModuleType, ...], dict[str, ModuleType]]:
+    """The formats that claim file names, and the format of each suffix (the first module wins)."""
+    by_suffix: dict[str, ModuleType] = {}
     for module in FORMATS.values():
-        if suffix in module.SUFFIXES:
-            return module
-    return None
+        for suffix in module.SUFFIXES:
+            by_suffix.setdefault(suffix, module)
+    return tuple(m for m in FORMATS.values() if getattr(m, "claims", None) is not None), by_suffix

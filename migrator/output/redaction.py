@@ -7,8 +7,10 @@
   results, baselines): it redacts the text and replaces the file atomically;
 * `redact_text` / `redact_data` for formats that redact their document as they build it.
 
-Fails closed: when the detector cannot be loaded, `install_streams` prints one line naming the
-reason and exits 2 before the command runs, and `write_output` raises instead of writing.
+Fails closed: when detect-secrets is missing, `install_streams` prints one line naming the reason
+and exits 2 before the command runs, and `write_output` raises instead of writing; when its
+keyword detector fails to import at the first line that needs it, the CLI prints nothing more and
+exits 2 (`migrator.cli.main`).
 """
 
 from __future__ import annotations

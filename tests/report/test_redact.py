@@ -85,3 +85,31 @@ def test_a_url_under_a_secret_key_is_not_learned_as_a_secret() -> None:
 
     learn("token: https://connect.visma.com/connect/token\n")
     assert redact("POST https://connect.visma.com/connect/token") == "POST https://connect.visma.com/connect/token"
+
+
+def test_the_combined_screen_keeps_each_detectors_case_flag() -> None:
+    # Slack's detector is case-insensitive; joined into one screen without its flag, an upper-case
+    # token passed the screen unseen
+    assert "ABCDEFGHIJ" not in redact('notify("xoxb-1234-ABCDEFGHIJ")')
+    assert "ABCDEFGHIJ" not in redact('HOOK = "https://hooks.slack.com/services/T0ABC/B0DEF/ABCDEFGHIJ"')
+
+
+def test_the_shipped_format_patterns_are_those_of_the_installed_detect_secrets() -> None:
+    import importlib.metadata
+    import json
+
+    from migrator import redact as module
+
+    shipped = json.loads(module.FORMATS_FILE.read_text(encoding="utf-8"))
+    live = module.detect_secrets_formats()
+    assert module._installed_version() == importlib.metadata.version("detect-secrets")
+    if shipped["detect_secrets"] != importlib.metadata.version("detect-secrets"):
+        pytest.skip("another detect-secrets release is installed: the redactor reads it directly")
+    assert [tuple(p) for p in shipped["patterns"]] == live, "run scripts/refresh_secret_formats.py"
+
+
+def test_another_detect_secrets_release_is_read_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import redact as module
+
+    monkeypatch.setattr(module, "_installed_version", lambda: "0.0.1")
+    assert module._formats() == module.detect_secrets_formats()
