@@ -3,6 +3,8 @@
     git worktree add --detach /tmp/old <commit>
     python -m benchmarks.ab /tmp/old . --repeat 7 -- scan /usr/lib/python3.11
 
+Paths in the arguments should be absolute: the commands run from `/`.
+
 Each tree runs as `PYTHONPATH=<tree> python -m migrator <args>` with this interpreter (so both use
 the same installed dependencies), after compiling both trees' bytecode (a user's install has it;
 without it each run would compile the package from source). Prints the medians of wall and CPU
@@ -27,7 +29,8 @@ def _run(tree: Path, args: list[str]) -> tuple[float, float, int]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "migrator", *args], env=env, capture_output=True, check=False)
+    # run from a neutral folder: the working folder comes first on sys.path and would win over PYTHONPATH
+    done = subprocess.run([sys.executable, "-m", "migrator", *args], env=env, capture_output=True, check=False, cwd="/")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -39,9 +42,12 @@ def main() -> None:
     parser.add_argument("a", type=Path, help="source tree A (the baseline)")
     parser.add_argument("b", type=Path, help="source tree B")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="-- then the vni-migrate arguments")
-    options = parser.parse_args()
-    args = options.args[1:] if options.args[:1] == ["--"] else options.args
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    options = parser.parse_args(argv[:cut])
+    args = argv[cut + 1:]
+    if not args:
+        parser.error("give the vni-migrate arguments after --")
     trees = [options.a.resolve(), options.b.resolve()]
     for tree in trees:
         compileall.compile_dir(tree / "migrator", quiet=1)

@@ -30,6 +30,7 @@ Code references stay readable: `token = get_token()`, `password=settings.DB_PASS
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -294,11 +295,20 @@ def _known_pattern() -> re.Pattern[str] | None:
         return _known_re
 
 
+_learned: set[bytes] = set()  # digests of the texts already learned (a file is read by several phases)
+learning = True  # False in worker processes: what they learn never reaches the process that prints
+
+
 def learn(text: str) -> None:
     """Remember every secret value the patterns find in `text` (a file being read, an option value),
     so that it is redacted wherever it appears later, even away from its key."""
-    if not text or not _TRIGGER.search(text):
+    if not learning or not text or not _TRIGGER.search(text):
         return
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _lock:
+        if digest in _learned:
+            return
+        _learned.add(digest)
     _apply(text, _remember)
 
 

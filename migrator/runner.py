@@ -162,6 +162,7 @@ _WORKER_SETTINGS: dict[str, Any] = {}
 
 def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], settings: dict[str, Any]) -> None:
     global _WORKER_RULES, _WORKER_SETTINGS
+    redact.learning = False  # the parent learns each changed file's text from the result it receives
     _WORKER_RULES = select_rules(load_rules(rule_dirs, KINDS), select, ignore)
     _WORKER_SETTINGS = settings
 

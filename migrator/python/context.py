@@ -75,9 +75,12 @@ class PythonContext:
         return span_finding(rule, self.path, self.text, self.index, start, end, message, edits, fix, replacement, extra)
 
 
-def render_message(rule: Rule, **values: Any) -> str:
-    class _Default(dict):  # type: ignore[type-arg]
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
+class _Default(dict):  # type: ignore[type-arg]
+    """Placeholders without a value stay as written."""
 
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_message(rule: Rule, **values: Any) -> str:
     return rule.message.format_map(_Default(values))

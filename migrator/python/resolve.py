@@ -386,6 +386,8 @@ def all_nodes(
         node, owner = stack.pop()
         inner_owner = node if isinstance(node, _FUNCTIONS) else owner
         for name in node._fields:
+            if name == "ctx":  # Load/Store/Del: one shared instance per kind, never looked up
+                continue
             value = getattr(node, name, None)
             items = value if isinstance(value, list) else (value,)
             for item in items:
@@ -405,6 +407,8 @@ def all_nodes(
 def children(node: ast.AST) -> list[ast.AST]:
     out: list[ast.AST] = []
     for name in node._fields:
+        if name == "ctx":
+            continue
         value = getattr(node, name, None)
         if isinstance(value, list):
             out.extend(item for item in value if isinstance(item, ast.AST))
