@@ -80,9 +80,11 @@ def main() -> None:
         sys.exit(130)
     except RedactionUnavailable as exc:  # the detector failed when a line first needed it: print nothing more
         for real in (sys.__stdout__, sys.__stderr__):
-            real.flush()  # the lines already redacted in full; what the redacting streams hold is dropped
-        sys.__stderr__.write(f"vni-migrate: error: {exc}\n")
-        sys.__stderr__.flush()
+            if real is not None:
+                real.flush()  # the lines already redacted in full; what the redacting streams hold is dropped
+        if sys.__stderr__ is not None:
+            sys.__stderr__.write(f"vni-migrate: error: {exc}\n")
+            sys.__stderr__.flush()
         os._exit(EXIT_ERROR)
     except Exception as exc:
         if os.environ.get("VNI_MIGRATE_DEBUG"):

@@ -139,6 +139,7 @@ def detect_secrets_formats() -> list[tuple[str, int]]:
 
     skipped = ("High Entropy", "Public IP", "Secret Keyword")
     found: list[tuple[str, int]] = []
+    plugin: Any
     for secret_type, plugin in get_mapping_from_secret_type_to_class().items():
         if any(word in secret_type for word in skipped) or not issubclass(plugin, RegexBasedDetector):
             continue
