@@ -12,6 +12,20 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class BoundKeyword:
+    """An argument `keyword=name` for a wrapped call, passed only when `name`, as seen from the call,
+    is bound by nothing but the statement on `line` (the function or import the analysis found).
+    Otherwise the call is still wrapped, without it, and `planned` (the finding's words about the
+    argument) becomes the reason it was left out followed by `otherwise`."""
+
+    keyword: str  # e.g. "refresh_auth"
+    name: str  # e.g. "new_token"
+    line: int
+    planned: str
+    otherwise: str
+
+
+@dataclass(frozen=True)
 class WrapCall:
     """Route the call at text[start:end] through `helper.function(<callee>, <arguments>)`."""
 
@@ -19,6 +33,7 @@ class WrapCall:
     end: int
     helper: str  # the module name the rewritten call uses, e.g. "visma_background"
     function: str  # "call" or "call_async"
+    keywords: tuple[BoundKeyword, ...] = ()  # added after the call's own arguments
 
 
 @dataclass(frozen=True)
