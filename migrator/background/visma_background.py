@@ -426,12 +426,13 @@ class _QuietHttpx:
     the caller's transport and mounts (proxies), with its auth, params, headers, cookie jar,
     timeout, base_url and redirect settings (TLS settings live in the transport). It shares the
     transport without owning it, so it is never closed; the caller's client is never changed
-    (async callers may share it). The caller's request hooks run once, on the request sent first,
-    and the headers they set there go with the polls; `response_hooks` are for the one response
-    handed back."""
+    (async callers may share it). The caller's request hooks run once, on the request sent first
+    (they see it without the background header, as the direct call sent it), and the headers they
+    set there go with the polls; `response_hooks` are for the one response handed back."""
 
     def __init__(self, owner: Any, kind: Any, method: str, asynchronous: bool) -> None:
         self._before: dict[str, str] = {}
+        self._background: str | None = None
         self.hook_headers: dict[str, str] = {}
         snapshot: Callable[[Any], Any] = self._snapshot
         compare: Callable[[Any], Any] = self._compare
@@ -465,14 +466,22 @@ class _QuietHttpx:
             return None
         if any(getattr(type(owner), name, None) is not getattr(kind, name, None) for name in (*_SENDING, method)):
             return None
-        return _QuietHttpx(owner, kind, method, kind is httpx.AsyncClient)
+        try:
+            return _QuietHttpx(owner, kind, method, kind is httpx.AsyncClient)
+        except (AttributeError, TypeError):  # an httpx whose client takes other settings: the caller's client
+            return None
 
     def _snapshot(self, request: Any) -> None:
+        # The caller's hooks see the request the direct call sent: without the background header.
+        background = request.headers.pop(BACKGROUND_HEADER, None)
         self._before = dict(request.headers.items())
+        self._background = background
 
     def _compare(self, request: Any) -> None:
         self.hook_headers = {k: v for k, v in request.headers.items()
                              if self._before.get(k) != v and k.lower() not in _NOT_FROM_HOOKS}
+        if self._background is not None:
+            request.headers[BACKGROUND_HEADER] = self._background
 
     def polling(self) -> Any:
         """The client for the polls: from now on it runs no hooks at all."""

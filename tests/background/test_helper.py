@@ -193,12 +193,13 @@ def test_a_token_set_by_an_httpx_request_hook_goes_with_the_polls(job_server: Jo
     calls = []
 
     def authorize(request: httpx.Request) -> None:
-        calls.append(request.url.path)
+        calls.append((request.url.path, request.headers.get("erp-api-background")))
         request.headers["Authorization"] = "Bearer from-hook"
 
     with httpx.Client(event_hooks={"request": [authorize]}) as client:
         assert visma_background.call(client.get, f"{job_server.url}/v1/ledger").json() == ROWS
-    assert calls == ["/v1/ledger"]
+    assert calls == [("/v1/ledger", None)]  # the request as the direct call sent it
+    assert job_server.seen[0].headers["erp-api-background"] == "none"
     assert {s.headers.get("authorization") for s in job_server.seen} == {"Bearer from-hook"}
 
 
