@@ -8,7 +8,8 @@ required arguments, sends a request to a `.../connect/token` URL of Visma Connec
 through names the file resolves; a host it cannot tell counts, another host does not) and returns
 the answer's `access_token`. Decorated functions (a cache would hand back the expired token),
 functions keeping the token in a global and `async def`s (the helper calls it synchronously) do
-not fit. Whether the name still means that function where the call is, the LibCST stage checks.
+not fit. Whether the name still means that function where the call is, `binding_problem` tells
+from `ast` (so that scan says what fix will do) and the LibCST stage checks again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from migrator.background.placement import top_package
 from migrator.python.resolve import Resolver, dotted_name
 from migrator.python.string_values import OPAQUE, call_url, is_request_call, static_text
+from migrator.structural.requests import BoundKeyword
 
 _TOKEN_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://(?P<host>[^/?#]*))?[^?#]*/connect/token/?(?:[?#].*)?$", re.IGNORECASE)
 _VISMA_CONNECT = "connect.visma.com"
@@ -166,4 +168,42 @@ def token_functions(display: str, tree: ast.Module, resolver: Resolver) -> list[
     return found
 
 
-__all__ = ["TokenFunction", "fits", "is_token_url", "token_functions"]
+def _binds(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Store)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
+    return False
+
+
+def _binding_lines(nodes: list[ast.AST], name: str) -> list[int]:
+    """The lines where one scope's own nodes bind `name` (parameters, assignments and other
+    targets, defs, classes, imports, `except ... as`); empty when the scope declares it global."""
+    if any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in nodes):
+        return []
+    return sorted(getattr(n, "lineno", 0) for n in nodes if _binds(n, name))
+
+
+def binding_problem(tree: ast.Module, resolver: Resolver, call: ast.Call, keyword: BoundKeyword) -> str | None:
+    """Why `keyword.name`, seen from `call`, may not be the function bound on `keyword.line` (None:
+    it is, as far as `ast` tells), so that scan says what fix will do; the LibCST stage checks again
+    with its ScopeProvider before it adds the argument."""
+    function = resolver.enclosing(call)[0]
+    while function is not None:
+        local = _binding_lines(_own_nodes(function), keyword.name)
+        if local:
+            return keyword.bound_elsewhere(local[0])
+        function = resolver.enclosing(function)[0]
+    others = [line for line in _binding_lines(_own_nodes(tree), keyword.name) if line != keyword.line]
+    if others:
+        return keyword.bound_elsewhere(others[0])
+    if resolver.enclosing(call)[0] is None and keyword.line > call.lineno:
+        return keyword.bound_after()
+    return None
+
+
+__all__ = ["TokenFunction", "binding_problem", "fits", "is_token_url", "token_functions"]

@@ -35,7 +35,7 @@ from migrator.background.timings import (
     measured_long,
     measured_ok,
 )
-from migrator.background.token_function import TokenFunction, token_functions
+from migrator.background.token_function import TokenFunction, binding_problem, token_functions
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
@@ -169,7 +169,7 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         function = "call_async" if call.library == "httpx-async" else "call"
         if tokens is None:
             tokens = token_functions(ctx.path, ctx.tree, ctx.urls.resolver)
-        refresh, said = _refresh_auth(tokens)
+        refresh, said, left_out = _refresh_auth(ctx, call, tokens)
         # The import request also tells the stage which binding of the name is the helper's own.
         requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function, refresh),
                                              AddImport.from_line(where.import_line)]
@@ -177,6 +177,8 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
         if refresh:
             extra["refresh_auth"] = refresh[0].name
+        elif left_out:
+            extra["refresh_auth_left_out"] = left_out
         message = render_message(rule, why=why, helper=where.display)
         if call.method == "post":
             message += ("; the `Location` of a created entity: whether the background API passes it on in the job's "
@@ -194,16 +196,23 @@ _NO_REFRESH = ("; a job that outlives the access token (60 minutes) gets a 401 w
                "`visma_background.call(..., refresh_auth=new_token)`")
 
 
-def _refresh_auth(tokens: list[TokenFunction]) -> tuple[tuple[BoundKeyword, ...], str]:
-    """The `refresh_auth=` argument for the project's one token function, and what the finding says."""
+def _refresh_auth(ctx: PythonContext, call: HttpCall, tokens: list[TokenFunction]) -> tuple[
+        tuple[BoundKeyword, ...], str, str | None]:
+    """The `refresh_auth=` argument for the project's one token function, what the finding says,
+    and why the argument is left out when the function's name means something else at the call."""
     if len(tokens) != 1:
         several = ("; several functions fetch a token (" + ", ".join(t.where for t in tokens) + "), so none is "
                    "passed") if tokens else ""
-        return (), several + _NO_REFRESH
+        return (), several + _NO_REFRESH, None
     token = tokens[0]
-    planned = (f"; passes refresh_auth={token.name}: a job that outlives the access token gets a new one from "
+    # No `name: value` in the text: the output redaction takes a word after `..._token: ` for a secret.
+    planned = (f"; passes refresh_auth={token.name}, so that a job outliving the access token gets a new one from "
                f"{token.where} on a 401 while polling")
-    return (BoundKeyword("refresh_auth", token.name, token.line, planned, _NO_REFRESH),), planned
+    keyword = BoundKeyword("refresh_auth", token.name, token.line, planned, _NO_REFRESH)
+    problem = binding_problem(ctx.tree, ctx.urls.resolver, call.node, keyword)
+    if problem is not None:
+        return (), keyword.left_out(problem), problem
+    return (keyword,), planned, None
 
 
 def _stream_message(why: str) -> str:

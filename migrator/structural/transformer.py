@@ -121,14 +121,11 @@ class StructuralPlan:
         bindings = [a for a in _visible(scope, keyword.name) if isinstance(a, Assignment)]
         others = [a.node for a in bindings if self._binding_line(a.node) != keyword.line]
         if others:
-            bound = others[0]
-            where = f" (line {self._binding_line(bound)})" if bound in self.positions.ranges else ""
-            return (f"`{keyword.name}` at the call is bound to something else{where}, not only to the token "
-                    f"function (line {keyword.line})")
+            return keyword.bound_elsewhere(self._binding_line(others[0]))
         if not bindings:
             return f"`{keyword.name}` is not bound where the call is"
         if not self._inside_function(call) and keyword.line > self.line(call):
-            return f"`{keyword.name}` is bound (line {keyword.line}) after the call, which runs at import time"
+            return keyword.bound_after()
         return None
 
     def _binding_line(self, node: cst.CSTNode) -> int:
@@ -451,7 +448,7 @@ def _leave_out(finding: Finding, keyword: BoundKeyword, reason: str) -> None:
     """The call is wrapped without `keyword`: the finding says why, instead of what was planned."""
     finding.extra.pop(keyword.keyword, None)
     finding.extra[f"{keyword.keyword}_left_out"] = reason
-    said = f"; `{keyword.keyword}=` NOT passed: {reason}{keyword.otherwise}"
+    said = keyword.left_out(reason)
     if keyword.planned and keyword.planned in finding.message:
         finding.message = finding.message.replace(keyword.planned, said, 1)
     else:

@@ -80,6 +80,30 @@ def test_a_parameter_of_the_same_name_shadows_the_function_and_it_is_not_passed(
     assert finding.extra["refresh_auth_left_out"].startswith("`new_token` at the call is bound to something else (line 7)")
     assert "`refresh_auth=` NOT passed: `new_token` at the call is bound to something else" in finding.message
     assert "passes refresh_auth" not in finding.message and "naming the job id" in finding.message
+    scanned = next(f for f in fix_text("t.py", textwrap.dedent(_module(f'''
+
+        def ledger(new_token):
+            return requests.get("{GL}", headers={{"Authorization": new_token}}, timeout=300)
+        ''')), RULES, False, {})[1] if f.rule == "VNI020")
+    assert scanned.message == finding.message  # scan says what fix does
+
+
+def test_the_libcst_stage_checks_the_name_again_where_ast_cannot_tell() -> None:
+    out, finding = _fix(_module(f'''
+
+        def make():
+            new_token = "a token of make(), seen through the class"
+
+            class Ledger:
+                def rows(self):
+                    return requests.get("{GL}", headers={{"Authorization": new_token}}, timeout=300)
+
+            return Ledger
+        '''))
+    assert "visma_background.call(requests.get" in out and "refresh_auth" not in out
+    assert finding.extra["refresh_auth_left_out"] == (
+        "`new_token` at the call is bound to something else (line 8), not only to the one on line 2")
+    assert "`refresh_auth=` NOT passed" in finding.message and "passes refresh_auth" not in finding.message
 
 
 def test_a_module_level_rebinding_shadows_the_function() -> None:
