@@ -8,6 +8,7 @@ from pathlib import Path
 from migrator.codemods import KINDS
 from migrator.engine import fix_text
 from migrator.findings import Finding, FixSafety
+from migrator.redact import redact
 from migrator.rulefile import load_rules
 
 RULES = [r for r in load_rules((), KINDS) if r.id == "VNI020"]
@@ -40,6 +41,7 @@ def test_the_modules_token_function_is_passed_as_refresh_auth() -> None:
     assert f'visma_background.call(requests.get, "{GL}", params={{"pageSize": 500}}, timeout=300, refresh_auth=new_token)' in out
     assert finding.extra["refresh_auth"] == "new_token"
     assert "passes refresh_auth=new_token" in finding.message and "new_token (line 2)" in finding.message
+    assert redact(finding.message) == finding.message  # every output redacts: nothing in it may look like a secret
 
 
 def test_a_token_url_held_in_a_constant_and_a_bearer_value_are_recognised() -> None:
