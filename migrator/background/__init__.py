@@ -4,6 +4,7 @@
 - `http_calls.py`: the HTTP calls to Visma in one file (library, URL, endpoint, timeout, paging);
 - `timings.py`: which endpoints are long according to the probe's JSON and the project's list;
 - `placement.py`: where the helper goes and how a rewritten file imports it;
+- `token_function.py`: the project's function that fetches a new token, passed as `refresh_auth=`;
 - `rewrite.py`: the call-site edits.
 """
 

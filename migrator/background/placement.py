@@ -23,7 +23,8 @@ class Placement:
     display: str  # how the run names it
 
 
-def _top_package(folder: Path) -> Path | None:
+def top_package(folder: Path) -> Path | None:
+    """The outermost package folder at or above `folder` (every level has an `__init__.py`), or None."""
     top = None
     while (folder / "__init__.py").is_file():
         top = folder
@@ -61,7 +62,7 @@ def placement(display: str, settings: dict[str, Any], module: str = HELPER_MODUL
     if not source.is_file():
         return Placement(f"import {module}", None, file_name)
     real = source.resolve()
-    top = _top_package(real.parent)
+    top = top_package(real.parent)
     folder = top if top is not None else real.parent
     helper = folder / file_name
     levels = len(real.parent.relative_to(folder).parts)

@@ -17,8 +17,11 @@ What the caller sees, as with the direct call:
   headers of the last answer (so `X-RateLimit-*` stay), `.raw` (requests) reads the body and
   `.elapsed` is set; whether Visma passes a created entity's `Location` in `responseHeaders` is
   not documented (unknown): check it;
-- response hooks (requests session and `hooks=`, httpx `event_hooks`) run on the final response;
-  requests hooks do not run on the 202 and the polls;
+- hooks run as for the direct call: response hooks (requests session and `hooks=`, httpx
+  `event_hooks`) once, on the final response; httpx request hooks once, on the request sent (the
+  headers they set, such as a token, go with the polls too); none of them sees the 202 or the
+  polls (httpx: those go through a second client on the caller's transport, without hooks; a
+  Client subclass that overrides how it sends keeps its own client, and its hooks see them);
 - an HTTP error while polling raises the caller's library error (`requests.HTTPError`,
   `httpx.HTTPStatusError`, also a `BackgroundJobError`) naming the job id; a 401 while polling
   (the token expired during a long job) first calls `refresh_auth()` when given: it returns a new
@@ -47,6 +50,7 @@ import http.client
 import importlib
 import io
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any
@@ -54,7 +58,7 @@ from urllib.parse import urljoin, urlsplit
 
 __all__ = ["BackgroundJobError", "BackgroundJobFailed", "BackgroundJobTimeout", "call", "call_async"]
 
-HELPER_VERSION = 2
+HELPER_VERSION = 3
 BACKGROUND_HEADER = "erp-api-background"
 DEADLINE_SECONDS = 24 * 3600.0
 FIRST_POLL_SECONDS = 1.0
@@ -254,11 +258,16 @@ def _with_header(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {**kwargs, "headers": {**headers, BACKGROUND_HEADER: "none"}}
 
 
-def _poll_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The caller's settings (auth, cookies, timeout, verify, ...) without the request body and hooks."""
+def _poll_kwargs(kwargs: dict[str, Any], hook_headers: dict[str, str]) -> dict[str, Any]:
+    """The caller's settings (auth, cookies, timeout, verify, ...) without the request body and hooks,
+    with the headers the caller's request hooks set on the first request."""
     polled = {k: v for k, v in kwargs.items() if k not in _BODY_ARGUMENTS}
-    polled["headers"] = {k: v for k, v in kwargs["headers"].items()
-                         if k.lower() not in (BACKGROUND_HEADER, "content-type")}
+    headers = {k: v for k, v in kwargs["headers"].items() if k.lower() not in (BACKGROUND_HEADER, "content-type")}
+    for key, value in hook_headers.items():
+        for existing in [k for k in headers if k.lower() == key.lower()]:
+            del headers[existing]
+        headers[key] = value
+    polled["headers"] = headers
     return polled
 
 
@@ -407,6 +416,79 @@ def _send_quietly(session: Any, method: str, url: str, **kwargs: Any) -> Any:
     return session.send(prepared, **options, **settings)
 
 
+_SENDING = ("request", "send", "build_request")  # a Client subclass overriding one of these sends its own way
+_NOT_FROM_HOOKS = (BACKGROUND_HEADER, "content-type", "content-length", "transfer-encoding")
+
+
+class _QuietHttpx:
+    """The job of an httpx client method, sent without the client's event hooks: the 202 and the
+    polls are not what the direct call's hooks saw. A second client of the same kind sends through
+    the caller's transport and mounts (proxies), with its auth, params, headers, cookie jar,
+    timeout, base_url and redirect settings (TLS settings live in the transport). It shares the
+    transport without owning it, so it is never closed; the caller's client is never changed
+    (async callers may share it). The caller's request hooks run once, on the request sent first
+    (they see it without the background header, as the direct call sent it), and the headers they
+    set there go with the polls; `response_hooks` are for the one response handed back."""
+
+    def __init__(self, owner: Any, kind: Any, method: str, asynchronous: bool) -> None:
+        self._before: dict[str, str] = {}
+        self._background: str | None = None
+        self.hook_headers: dict[str, str] = {}
+        snapshot: Callable[[Any], Any] = self._snapshot
+        compare: Callable[[Any], Any] = self._compare
+        if asynchronous:  # an AsyncClient awaits its hooks
+            async def snapshot(request: Any) -> None:
+                self._snapshot(request)
+
+            async def compare(request: Any) -> None:
+                self._compare(request)
+        hooks = owner.event_hooks
+        self.response_hooks = list(hooks.get("response", []))
+        self.client = kind(auth=owner.auth, params=owner.params, headers=owner.headers, timeout=owner.timeout,
+                           follow_redirects=owner.follow_redirects, max_redirects=owner.max_redirects,
+                           base_url=owner.base_url, trust_env=owner.trust_env, transport=owner._transport,
+                           default_encoding=getattr(owner, "_default_encoding", "utf-8"),
+                           event_hooks={"request": [snapshot, *hooks.get("request", []), compare], "response": []})
+        self.client._mounts = owner._mounts  # the caller's proxies and mounted transports, shared as they are
+        self.client.cookies.jar = owner.cookies.jar  # cookies set by the job's answers land in the caller's jar
+        self.first = getattr(self.client, method)
+
+    @staticmethod
+    def of(send: Callable[..., Any]) -> _QuietHttpx | None:
+        """For a method of a plain `httpx.Client` / `httpx.AsyncClient`; None for anything else."""
+        owner = getattr(send, "__self__", None)
+        httpx = sys.modules.get("httpx")
+        method = getattr(send, "__name__", "")
+        if owner is None or httpx is None or method not in (*_METHODS, "request"):
+            return None
+        kind = next((k for k in (httpx.AsyncClient, httpx.Client) if isinstance(owner, k)), None)
+        if kind is None or not hasattr(owner, "_transport") or not isinstance(getattr(owner, "_mounts", None), dict):
+            return None
+        if any(getattr(type(owner), name, None) is not getattr(kind, name, None) for name in (*_SENDING, method)):
+            return None
+        try:
+            return _QuietHttpx(owner, kind, method, kind is httpx.AsyncClient)
+        except (AttributeError, TypeError):  # an httpx whose client takes other settings: the caller's client
+            return None
+
+    def _snapshot(self, request: Any) -> None:
+        # The caller's hooks see the request the direct call sent: without the background header.
+        background = request.headers.pop(BACKGROUND_HEADER, None)
+        self._before = dict(request.headers.items())
+        self._background = background
+
+    def _compare(self, request: Any) -> None:
+        self.hook_headers = {k: v for k, v in request.headers.items()
+                             if self._before.get(k) != v and k.lower() not in _NOT_FROM_HOOKS}
+        if self._background is not None:
+            request.headers[BACKGROUND_HEADER] = self._background
+
+    def polling(self) -> Any:
+        """The client for the polls: from now on it runs no hooks at all."""
+        self.client.event_hooks = {"request": [], "response": []}
+        return self.client
+
+
 def _sync_getter(send: Callable[..., Any], accepted: Any) -> Callable[..., Any]:
     owner = getattr(send, "__self__", None)
     if owner is not None and callable(getattr(owner, "get", None)):
@@ -423,13 +505,19 @@ def call(send: Callable[..., Any], *args: Any, deadline_seconds: float | None = 
     owner = getattr(send, "__self__", None)
     deadline_seconds = _deadline_for(deadline_seconds, kwargs, owner)
     kwargs = _with_header(kwargs)
-    quiet, args, kwargs, hooks = _requests_without_hooks(send, args, kwargs) if _is_requests(send) else (
-        send, args, kwargs, [])
-    accepted = quiet(*args, **kwargs)
+    httpx_job = None if _is_requests(send) else _QuietHttpx.of(send)
+    if _is_requests(send):
+        first, args, kwargs, hooks = _requests_without_hooks(send, args, kwargs)
+    else:
+        first, hooks = (httpx_job.first if httpx_job else send), []
+    accepted = first(*args, **kwargs)
     job = _accepted_job(accepted)
     if job is None:  # answered directly (a 429 before acceptance, an error, an endpoint ignoring the header)
+        for hook in httpx_job.response_hooks if httpx_job else []:
+            hook(accepted)
         return _run_hooks(accepted, hooks, kwargs)
-    get, polled = _sync_getter(send, accepted), _poll_kwargs(kwargs)
+    get = httpx_job.polling().get if httpx_job else _sync_getter(send, accepted)
+    polled = _poll_kwargs(kwargs, httpx_job.hook_headers if httpx_job else {})
     steps = _Job(str(accepted.request.url), job, deadline_seconds, started).run()
     reply: Any = None
     try:
@@ -444,11 +532,19 @@ def call(send: Callable[..., Any], *args: Any, deadline_seconds: float | None = 
                 reply = get(step.url, **polled)
     except StopIteration as done:
         response = _response(accepted, done.value, started)
-        for hook in list(getattr(owner, "event_hooks", {}).get("response", []) if not hooks else []):
-            hook(response)  # httpx: the client's event hooks, once, on the final answer
+        for hook in _final_httpx_hooks(httpx_job, owner, hooks):
+            hook(response)
         return _run_hooks(response, hooks, kwargs)
     except BackgroundJobError as error:
         raise _poll_error(accepted, error) from None
+
+
+def _final_httpx_hooks(httpx_job: _QuietHttpx | None, owner: Any, hooks: list[Callable[..., Any]]) -> list[Any]:
+    """The httpx response hooks to run on the final response: the caller's, once (a client the job
+    could not be sent around has run them on the 202 and the polls already, and runs them again)."""
+    if httpx_job is not None:
+        return httpx_job.response_hooks
+    return [] if hooks else list(getattr(owner, "event_hooks", {}).get("response", []))
 
 
 def _is_requests(send: Callable[..., Any]) -> bool:
@@ -476,11 +572,15 @@ async def call_async(send: Callable[..., Awaitable[Any]], *args: Any, deadline_s
         raise TypeError("call_async needs a method of an async client, e.g. call_async(client.get, url)")
     deadline_seconds = _deadline_for(deadline_seconds, kwargs, owner)
     kwargs = _with_header(kwargs)
-    accepted = await send(*args, **kwargs)
+    httpx_job = _QuietHttpx.of(send)
+    accepted = await (httpx_job.first if httpx_job else send)(*args, **kwargs)
     job = _accepted_job(accepted)
     if job is None:
+        for hook in httpx_job.response_hooks if httpx_job else []:
+            await hook(accepted)
         return accepted
-    polled = _poll_kwargs(kwargs)
+    client = httpx_job.polling() if httpx_job else owner
+    polled = _poll_kwargs(kwargs, httpx_job.hook_headers if httpx_job else {})
     steps = _Job(str(accepted.request.url), job, deadline_seconds, started).run()
     reply: Any = None
     try:
@@ -490,12 +590,12 @@ async def call_async(send: Callable[..., Awaitable[Any]], *args: Any, deadline_s
                 await asyncio.sleep(step.seconds)
                 reply = None
             elif isinstance(step, _Refresh):
-                reply = await owner.get(step.url, **polled) if _authorized(polled, refresh_auth) else step.response
+                reply = await client.get(step.url, **polled) if _authorized(polled, refresh_auth) else step.response
             else:
-                reply = await owner.get(step.url, **polled)
+                reply = await client.get(step.url, **polled)
     except StopIteration as done:
         response = _response(accepted, done.value, started)
-        for hook in list(getattr(owner, "event_hooks", {}).get("response", [])):  # once, on the final answer
+        for hook in _final_httpx_hooks(httpx_job, owner, []):
             await hook(response)
         return response
     except BackgroundJobError as error:

@@ -5,7 +5,10 @@ Which calls are long, in this order: the probe's measured verdicts (`--timings p
 an inline marker (`# vni-migrate: background` on the call's statement or the line above), and code
 evidence (an explicit timeout of 240 s or more on the call or its client). A probe verdict of OK
 outweighs code evidence alone. Long requests/httpx calls are rewritten (review) to
-`visma_background.call(send, ...)` / `await visma_background.call_async(client.get, ...)`; other
+`visma_background.call(send, ...)` / `await visma_background.call_async(client.get, ...)`, with
+`refresh_auth=<function>` when the project has one function that fetches a new Visma Connect token
+(`migrator/background/token_function.py`; the LibCST stage passes it only where the name means that
+function), else the finding says how a job outliving the token fails and how to pass it; other
 clients get a manual finding. Unpaged list reads and page sizes of 1000 or more are warnings.
 
 After the per-file phase, `project_findings` writes the helper module once per location where a
@@ -32,10 +35,11 @@ from migrator.background.timings import (
     measured_long,
     measured_ok,
 )
+from migrator.background.token_function import TokenFunction, binding_problem, token_functions
 from migrator.findings import Edit, Finding, FixSafety, Severity
 from migrator.python.context import PythonContext, render_message
 from migrator.rulefile import Rule
-from migrator.structural.requests import AddImport, StructuralRequest, WrapCall
+from migrator.structural.requests import AddImport, BoundKeyword, StructuralRequest, WrapCall
 from migrator.suppression import find_suppressions
 
 KIND = "long-call"
@@ -128,6 +132,7 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
     subscription = str(ctx.settings.get("background_mode") or "none").lower() == "subscription"
     where = placement(ctx.path, ctx.settings)
     suppressed: set[int] | None = None
+    tokens: list[TokenFunction] | None = None  # looked for once, at the first call that is fixed
     out: list[Finding] = []
     for call in calls:
         if _sends_background_header(call):
@@ -162,19 +167,52 @@ def findings(ctx: PythonContext, rule: Rule) -> list[Finding]:
         # A structural fix: the LibCST stage wraps the call and adds the import, only when it is fixed.
         start, end = ctx.index.node_span(call.node)
         function = "call_async" if call.library == "httpx-async" else "call"
+        if tokens is None:
+            tokens = token_functions(ctx.path, ctx.tree, ctx.urls.resolver)
+        refresh, said, left_out = _refresh_auth(ctx, call, tokens)
         # The import request also tells the stage which binding of the name is the helper's own.
-        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function),
+        requests: list[StructuralRequest] = [WrapCall(start, end, HELPER_MODULE, function, refresh),
                                              AddImport.from_line(where.import_line)]
         if where.path is not None:
             extra["helper_path"], extra["helper_display"] = str(where.path), where.display
+        if refresh:
+            extra["refresh_auth"] = refresh[0].name
+        elif left_out:
+            extra["refresh_auth_left_out"] = left_out
         message = render_message(rule, why=why, helper=where.display)
         if call.method == "post":
             message += ("; the `Location` of a created entity: whether the background API passes it on in the job's "
                         "responseHeaders is not documented (unknown): check it if the code reads it")
+        message += said
         finding = ctx.finding(rule, call.node, message, extra=extra)
         finding.structural = tuple(requests)
         out.append(finding)
     return out
+
+
+_NO_REFRESH = ("; a job that outlives the access token (60 minutes) gets a 401 while polling, which raises the "
+               "caller's own error (requests.HTTPError / httpx.HTTPStatusError) naming the job id: pass "
+               "`refresh_auth=` a function that returns a new access token (or Authorization value), e.g. "
+               "`visma_background.call(..., refresh_auth=new_token)`")
+
+
+def _refresh_auth(ctx: PythonContext, call: HttpCall, tokens: list[TokenFunction]) -> tuple[
+        tuple[BoundKeyword, ...], str, str | None]:
+    """The `refresh_auth=` argument for the project's one token function, what the finding says,
+    and why the argument is left out when the function's name means something else at the call."""
+    if len(tokens) != 1:
+        several = ("; several functions fetch a token (" + ", ".join(t.where for t in tokens) + "), so none is "
+                   "passed") if tokens else ""
+        return (), several + _NO_REFRESH, None
+    token = tokens[0]
+    # No `name: value` in the text: the output redaction takes a word after `..._token: ` for a secret.
+    planned = (f"; passes refresh_auth={token.name}, so that a job outliving the access token gets a new one from "
+               f"{token.where} on a 401 while polling")
+    keyword = BoundKeyword("refresh_auth", token.name, token.line, planned, _NO_REFRESH)
+    problem = binding_problem(ctx.tree, ctx.urls.resolver, call.node, keyword)
+    if problem is not None:
+        return (), keyword.left_out(problem), problem
+    return (keyword,), planned, None
 
 
 def _stream_message(why: str) -> str:

@@ -12,6 +12,34 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class BoundKeyword:
+    """An argument `keyword=name` for a wrapped call, passed only when `name`, as seen from the call,
+    is bound by nothing but the statement on `line` (the function or import the analysis found).
+    Otherwise the call is still wrapped, without it: `planned` (the finding's words about the
+    argument) becomes the reason it was left out followed by `otherwise`, and the finding's
+    `extra[keyword]` gives way to `extra[keyword + "_left_out"]` (the reason)."""
+
+    keyword: str  # e.g. "refresh_auth"
+    name: str  # e.g. "new_token"
+    line: int
+    planned: str
+    otherwise: str
+
+    def left_out(self, reason: str) -> str:
+        """What the finding says instead of `planned` when the argument is not passed."""
+        return f"; `{self.keyword}=` NOT passed: {reason}{self.otherwise}"
+
+    def bound_elsewhere(self, line: int | None) -> str:
+        """The reason when `name` at the call is also (or only) bound by the statement on `line`."""
+        where = f" (line {line})" if line else ""
+        return f"`{self.name}` at the call is bound to something else{where}, not only to the one on line {self.line}"
+
+    def bound_after(self) -> str:
+        """The reason when the call runs at import time, before the statement binding `name`."""
+        return f"`{self.name}` is bound (line {self.line}) after the call, which runs at import time"
+
+
+@dataclass(frozen=True)
 class WrapCall:
     """Route the call at text[start:end] through `helper.function(<callee>, <arguments>)`."""
 
@@ -19,6 +47,7 @@ class WrapCall:
     end: int
     helper: str  # the module name the rewritten call uses, e.g. "visma_background"
     function: str  # "call" or "call_async"
+    keywords: tuple[BoundKeyword, ...] = ()  # added after the call's own arguments
 
 
 @dataclass(frozen=True)

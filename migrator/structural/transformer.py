@@ -2,11 +2,14 @@
 
 The file is parsed once; positions come from `PositionProvider` and name bindings from
 `ScopeProvider`. A call is wrapped only when the helper's name is free at the call site (or bound
-by the very import the fix adds); a name bound to anything else refuses the fix. Imports are
-added with `AddImportsVisitor`, which skips an import that is already there; a name joins an
-existing `from module import ...` (found with matchers) at the end of its list. The new text of
-each changed node is diffed against the old one, so the edits never cover text another rule
-edits (the URL literal inside a wrapped call stays VNI001's).
+by the very import the fix adds); a name bound to anything else refuses the fix. A keyword the
+wrapped call gets (`refresh_auth=new_token`) names a function: it is added only when that name,
+seen from the call, is bound by the one statement the analysis found, else the call is wrapped
+without it and the finding says why. Imports are added with `AddImportsVisitor`, which skips an
+import that is already there; a name joins an existing `from module import ...` (found with
+matchers) at the end of its list. The new text of each changed node is diffed against the old
+one, so the edits never cover text another rule edits (the URL literal inside a wrapped call
+stays VNI001's).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, Posi
 from libcst.metadata.scope_provider import Assignment, BuiltinAssignment, Scope
 
 from migrator.findings import Edit, Finding, FixSafety
-from migrator.structural.requests import AddImport, RemoveParameters, WrapCall
+from migrator.structural.requests import AddImport, BoundKeyword, RemoveParameters, WrapCall
 from migrator.structural.text_diff import char_edits, line_edits
 
 
@@ -93,14 +96,51 @@ class StructuralPlan:
         return self.positions.ranges[node].start.line
 
     # -- requests ---------------------------------------------------------------------------
-    def wrap_call(self, request: WrapCall, adds: AddImport | None) -> list[Edit]:
+    def wrap_call(self, request: WrapCall, adds: AddImport | None) -> tuple[list[Edit], list[tuple[BoundKeyword, str]]]:
+        """The edits wrapping the call, and the keywords left out with the reason for each."""
         call = self.node(request.start, request.end, cst.Call)
         assert isinstance(call, cst.Call)
         self.check_binding(call, request.helper, adds)
         indent = self.indent_tokens(call)
         new = wrapped_call(call, request.helper, request.function, self.positions.ranges[call].start.column,
                            len("".join(indent)))
-        return self._within(self.replaced(call, new), call)
+        left_out: list[tuple[BoundKeyword, str]] = []
+        for keyword in request.keywords:
+            reason = self.keyword_problem(call, keyword)
+            if reason is None:
+                new = with_keyword(new, keyword.keyword, keyword.name)
+            else:
+                left_out.append((keyword, reason))
+        return self._within(self.replaced(call, new), call), left_out
+
+    def keyword_problem(self, call: cst.Call, keyword: BoundKeyword) -> str | None:
+        """Why `keyword.name`, as seen from `call`, is not (only) the binding on `keyword.line`; None if it is."""
+        scope = self.scopes.get(call)
+        if scope is None:
+            return "LibCST found no scope for the call"
+        bindings = [a for a in _visible(scope, keyword.name) if isinstance(a, Assignment)]
+        others = [a.node for a in bindings if self._binding_line(a.node) != keyword.line]
+        if others:
+            return keyword.bound_elsewhere(self._binding_line(others[0]))
+        if not bindings:
+            return f"`{keyword.name}` is not bound where the call is"
+        if not self._inside_function(call) and keyword.line > self.line(call):
+            return keyword.bound_after()
+        return None
+
+    def _binding_line(self, node: cst.CSTNode) -> int:
+        """The line ast gives the binding statement (a def's `def` line, not its decorators)."""
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return self.line(node.name)
+        return self.line(node) if node in self.positions.ranges else 0
+
+    def _inside_function(self, node: cst.CSTNode) -> bool:
+        current = self.parents.get(node)
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.Lambda)):
+                return True
+            current = self.parents.get(current)
+        return False
 
     def remove_parameters(self, request: RemoveParameters) -> list[Edit]:
         node = self.function(request.start)
@@ -228,6 +268,35 @@ def _is_same_import(node: cst.CSTNode, adds: AddImport) -> bool:
     return False
 
 
+def with_keyword(call: cst.Call, keyword: str, name: str) -> cst.Call:
+    """`call` with `keyword=name` after its last argument, in the call's layout: the separator is
+    the one between its last two arguments (a space, or a new line when they are one per line), and
+    a trailing comma and the space before `)` stay at the end."""
+    args = list(call.args)
+    last = args[-1]
+    separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
+        separator = _without_comments(args[-2].comma.whitespace_after)
+    added = cst.Arg(value=cst.Name(name), keyword=cst.Name(keyword),
+                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                          whitespace_after=cst.SimpleWhitespace("")),
+                    whitespace_after_arg=last.whitespace_after_arg)
+    if isinstance(last.comma, cst.Comma):  # `(..., last,\n)`: the new argument takes the trailing comma
+        added = added.with_changes(comma=last.comma)
+        comma = cst.Comma(whitespace_before=last.comma.whitespace_before, whitespace_after=separator)
+    else:
+        comma = cst.Comma(whitespace_after=separator)
+    last = last.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
+    return call.with_changes(args=[*args[:-1], last, added])
+
+
+def _without_comments(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The same line break and indent, without the comment lines it carries (they stay where they are)."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return whitespace
+
+
 def wrapped_call(call: cst.Call, helper: str, function: str, column: int, block_indent: int = 0) -> cst.Call:
     """`send(args)` -> `helper.function(send, args)`. Arguments aligned under the old opening
     parenthesis move right with it; a hanging indent stays as it is."""
@@ -348,15 +417,20 @@ def plan_edits(text: str, findings: list[Finding]) -> None:
     for finding in findings:
         adds = next((r for r in finding.structural if isinstance(r, AddImport)), None)
         edits: list[Edit] = list(finding.edits)
+        left_out: list[tuple[BoundKeyword, str]] = []
         try:
             for request in finding.structural:
                 if isinstance(request, WrapCall):
-                    edits.extend(plan.wrap_call(request, adds))
+                    wrapped, skipped = plan.wrap_call(request, adds)
+                    edits.extend(wrapped)
+                    left_out.extend(skipped)
                 elif isinstance(request, RemoveParameters):
                     edits.extend(plan.remove_parameters(request))
         except Refused as exc:
             _refuse(finding, str(exc))
             continue
+        for keyword, reason in left_out:
+            _leave_out(finding, keyword, reason)
         finding.edits = tuple(edits)
         finding.structural = tuple(r for r in finding.structural if isinstance(r, AddImport))
         if adds is not None:
@@ -368,6 +442,17 @@ def plan_edits(text: str, findings: list[Finding]) -> None:
             finding.edits = finding.edits + shared
     for finding in findings:
         finding.structural = ()
+
+
+def _leave_out(finding: Finding, keyword: BoundKeyword, reason: str) -> None:
+    """The call is wrapped without `keyword`: the finding says why, instead of what was planned."""
+    finding.extra.pop(keyword.keyword, None)
+    finding.extra[f"{keyword.keyword}_left_out"] = reason
+    said = keyword.left_out(reason)
+    if keyword.planned and keyword.planned in finding.message:
+        finding.message = finding.message.replace(keyword.planned, said, 1)
+    else:
+        finding.message += said
 
 
 def _refuse(finding: Finding, reason: str) -> None:

@@ -1,4 +1,4 @@
-"""Sixteen ways callers use a long call, run against the sandbox before and after `fix --unsafe-fixes`.
+"""Ways callers use a long call, run against the sandbox before and after `fix --unsafe-fixes`.
 
 Before: the legacy script on the VNI gateway (no 4-minute cut), the call answered directly. After:
 the migrated script on API Management, where the call outlasts the (scaled) cut and goes through
@@ -50,7 +50,9 @@ def show(**values):
 def seen_as(exc, *classes):
     """The first of `classes` the caller's `except` would catch the exception with."""
     return next((c.__name__ for c in classes if isinstance(exc, c)), type(exc).__name__)
+'''
 
+_TOKEN_FUNCTION = '''
 
 def new_token():
     import requests
@@ -182,6 +184,63 @@ with httpx.Client(timeout=300) as client:
         body = r.read()
 show(status=r.status_code, body=digest(json.loads(body)))
 ''',
+    "httpx_event_hook_counts": '''
+import httpx
+seen = {"request": [], "response": []}
+
+
+def on_request(request):
+    seen["request"].append(request.method)
+
+
+def on_response(response):
+    seen["response"].append(response.status_code)
+
+
+with httpx.Client(timeout=300, event_hooks={"request": [on_request], "response": [on_response]}) as client:
+    r = client.get(URL, params=LONG, headers=HEADERS)
+show(status=r.status_code, body=digest(r.json()), requests=seen["request"], responses=seen["response"])
+''',
+    "httpx_async_event_hook_counts": '''
+import httpx
+seen = {"request": [], "response": []}
+
+
+async def on_request(request):
+    seen["request"].append(request.method)
+
+
+async def on_response(response):
+    seen["response"].append(response.status_code)
+
+
+async def main():
+    hooks = {"request": [on_request], "response": [on_response]}
+    async with httpx.AsyncClient(timeout=300, event_hooks=hooks) as client:
+        first, second = await asyncio.gather(
+            client.get(URL, params=LONG, headers=HEADERS),
+            client.get(URL, params={"pageSize": 1000, "pageNumber": 2}, headers=HEADERS),
+        )
+    show(status=[first.status_code, second.status_code], requests=seen["request"],
+         responses=sorted(seen["response"]))
+
+
+asyncio.run(main())
+''',
+    "httpx_request_hook_sets_the_token": '''
+import httpx
+seen = []
+
+
+def authorize(request):
+    seen.append(request.method)
+    request.headers["Authorization"] = HEADERS["Authorization"]
+
+
+with httpx.Client(timeout=300, event_hooks={"request": [authorize]}) as client:
+    r = client.get(URL, params=LONG)
+show(status=r.status_code, body=digest(r.json()), requests=seen)
+''',
 }
 
 TOKEN = {  # the 60-minute token runs out while the job runs (3 s token, 6 s job here)
@@ -206,9 +265,14 @@ with httpx.Client(timeout=300) as client:
 ''',
 }
 
-SCRIPTS = {**REQUESTS, **HTTPX, **TOKEN}
+WITHOUT_TOKEN_FUNCTION = {  # the same, in a project with no function that fetches a Visma Connect token
+    "requests_token_expires_no_token_function": TOKEN["requests_token_expires"],
+}
+
+SCRIPTS = {**REQUESTS, **HTTPX, **TOKEN, **WITHOUT_TOKEN_FUNCTION}
+SLOW_TOKEN = set(TOKEN) | set(WITHOUT_TOKEN_FUNCTION)
 # The legacy run sends a Visma Connect token to the old host, as VNI accepted before 2025.
-CONFIG = {name: {"vni_mode": "pre-2025", **({**SCALE, "rate_limit": 1} if name == "requests_429_before_acceptance" else SLOW if name in TOKEN
+CONFIG = {name: {"vni_mode": "pre-2025", **({**SCALE, "rate_limit": 1} if name == "requests_429_before_acceptance" else SLOW if name in SLOW_TOKEN
           else SCALE)} for name in SCRIPTS}
 
 
@@ -224,7 +288,8 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
     for tree in (before, after):
         tree.mkdir()
         for name, code in SCRIPTS.items():
-            (tree / f"{name}.py").write_text(_COMMON + textwrap.dedent(code), encoding="utf-8")
+            prefix = _COMMON if name in WITHOUT_TOKEN_FUNCTION else _COMMON + _TOKEN_FUNCTION
+            (tree / f"{name}.py").write_text(prefix + textwrap.dedent(code), encoding="utf-8")
     # fix exits 1 while findings remain, as ruff does: the refused httpx stream call stays reported
     assert _migrator("fix", "--unsafe-fixes", str(after)).returncode == 1
     scan = json.loads(_migrator("scan", "--format", "json", str(after)).stdout)
@@ -241,7 +306,7 @@ def _run(folder: Path, name: str) -> dict:
     return json.loads(lines[-1]) if lines else {"crashed": done.stderr.strip().splitlines()[-1:]}
 
 
-KEPT = sorted(set(SCRIPTS) - set(TOKEN) - {"httpx_stream"})
+KEPT = sorted(set(SCRIPTS) - set(WITHOUT_TOKEN_FUNCTION) - {"httpx_stream"})
 
 
 @pytest.mark.parametrize("name", KEPT)
@@ -263,21 +328,21 @@ def test_streamed_httpx_call_is_refused_with_a_recipe(trees: tuple[Path, Path, d
 
 
 @pytest.mark.parametrize("name", sorted(TOKEN))
-def test_token_expiring_during_the_job_raises_the_callers_own_error_with_the_job(
-        trees: tuple[Path, Path, dict], name: str) -> None:
-    before, after, _ = trees
-    old = _run(before, name)
-    assert old["status"] == 200
-    assert _run(after, name) == {"error": "HTTPStatusError" if name.startswith("httpx") else "HTTPError",
-                                 "status": 401, "job": True}  # caught by the caller's except and retry filters
+def test_the_fix_passes_the_projects_token_function_as_refresh_auth(trees: tuple[Path, Path, dict], name: str) -> None:
+    _, after, _ = trees
+    assert ", refresh_auth=new_token)" in (after / f"{name}.py").read_text()
 
 
-@pytest.mark.parametrize("name", sorted(TOKEN))
-def test_refresh_auth_carries_a_job_past_the_token(trees: tuple[Path, Path, dict], name: str, tmp_path: Path) -> None:
+def test_without_a_token_function_the_expired_token_is_the_callers_own_error_and_the_finding_says_so(
+        trees: tuple[Path, Path, dict], tmp_path: Path) -> None:
+    name = "requests_token_expires_no_token_function"
     before, after, _ = trees
-    code = (after / f"{name}.py").read_text()
-    patched = code.replace("URL, params=LONG, headers=HEADERS", "URL, params=LONG, headers=HEADERS, refresh_auth=new_token")
-    assert patched != code
-    (tmp_path / f"{name}.py").write_text(patched)
-    (tmp_path / "visma_background.py").write_text((after / "visma_background.py").read_text())
-    assert _run(tmp_path, name) == _run(before, name)
+    assert "refresh_auth" not in (after / f"{name}.py").read_text()
+    assert _run(before, name)["status"] == 200
+    # caught by the caller's except and retry filters, naming the job
+    assert _run(after, name) == {"error": "HTTPError", "status": 401, "job": True}
+    (tmp_path / f"{name}.py").write_text((before / f"{name}.py").read_text())
+    scan = json.loads(_migrator("scan", "--format", "json", str(tmp_path)).stdout)
+    (finding,) = [f for f in scan["findings"] if f["rule"] == "VNI020"]
+    assert "401" in finding["message"] and "job id" in finding["message"]
+    assert "refresh_auth=" in finding["message"]

@@ -137,3 +137,89 @@ def test_job_without_content_returns_an_empty_body(job_server: JobServer) -> Non
     response = visma_background.call(requests.put, f"{job_server.url}/v1/customer/1", json={"name": "x"})
     assert (response.status_code, response.content) == (204, b"")
     assert [s.path for s in job_server.seen[1:]] == ["/v1/background/job-1"]
+
+
+class _CountingTransport(httpx.HTTPTransport):
+    """The caller's own transport: the helper must send the job's requests through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return super().handle_request(request)
+
+
+def _hooks(seen: dict[str, list]) -> dict[str, list]:
+    return {"request": [lambda request: seen["request"].append(request.url.path)],
+            "response": [lambda response: seen["response"].append(response.status_code)]}
+
+
+def test_httpx_event_hooks_run_once_as_for_the_direct_call(job_server: JobServer) -> None:
+    _finished(job_server)
+    seen: dict[str, list] = {"request": [], "response": []}
+    hooks = _hooks(seen)
+    transport = _CountingTransport()
+    with httpx.Client(headers=AUTH, event_hooks=hooks, transport=transport) as client:
+        response = visma_background.call(client.get, f"{job_server.url}/v1/ledger", params={"pageSize": 2})
+        assert client.event_hooks == hooks  # the caller's client is left as it was
+        assert client.get(f"{job_server.url}/v1/ledger/content").status_code == 200  # its transport still open
+    assert response.json() == ROWS
+    # before: the request hook on the 202 and every poll, the response hook on those and again at the end
+    assert seen == {"request": ["/v1/ledger", "/v1/ledger/content"], "response": [200, 200]}
+    assert transport.sent == len(job_server.seen) == 6  # submit, 3 polls, content, the check above
+
+
+def test_httpx_response_hooks_run_once_on_an_answer_that_is_not_a_job(job_server: JobServer) -> None:
+    job_server.accepts, job_server.direct = False, (400, {"message": "pageSize must be at least 1"})
+    seen: dict[str, list] = {"request": [], "response": []}
+    with httpx.Client(event_hooks=_hooks(seen)) as client:
+        response = visma_background.call(client.get, f"{job_server.url}/v1/ledger", params={"pageSize": 0})
+    assert response.status_code == 400
+    assert seen == {"request": ["/v1/ledger"], "response": [400]}
+
+
+def test_httpx_mounted_transports_carry_the_polls(job_server: JobServer) -> None:
+    _finished(job_server)
+    mounted = _CountingTransport()
+    with httpx.Client(headers=AUTH, mounts={"http://127.0.0.1": mounted}) as client:
+        assert visma_background.call(client.get, f"{job_server.url}/v1/ledger").json() == ROWS
+    assert mounted.sent == len(job_server.seen) == 5
+
+
+def test_a_token_set_by_an_httpx_request_hook_goes_with_the_polls(job_server: JobServer) -> None:
+    _finished(job_server)
+    calls = []
+
+    def authorize(request: httpx.Request) -> None:
+        calls.append((request.url.path, request.headers.get("erp-api-background")))
+        request.headers["Authorization"] = "Bearer from-hook"
+
+    with httpx.Client(event_hooks={"request": [authorize]}) as client:
+        assert visma_background.call(client.get, f"{job_server.url}/v1/ledger").json() == ROWS
+    assert calls == [("/v1/ledger", None)]  # the request as the direct call sent it
+    assert job_server.seen[0].headers["erp-api-background"] == "none"
+    assert {s.headers.get("authorization") for s in job_server.seen} == {"Bearer from-hook"}
+
+
+def test_httpx_async_event_hooks_run_once_as_for_the_direct_call(job_server: JobServer) -> None:
+    _finished(job_server)
+    seen: dict[str, list] = {"request": [], "response": []}
+
+    async def on_request(request: httpx.Request) -> None:
+        seen["request"].append(request.url.path)
+
+    async def on_response(response: httpx.Response) -> None:
+        seen["response"].append(response.status_code)
+
+    hooks = {"request": [on_request], "response": [on_response]}
+
+    async def main() -> httpx.Response:
+        async with httpx.AsyncClient(headers=AUTH, event_hooks=hooks) as client:
+            response = await visma_background.call_async(client.get, f"{job_server.url}/v1/ledger")
+            assert client.event_hooks == hooks
+            return response
+
+    assert asyncio.run(main()).json() == ROWS
+    assert seen == {"request": ["/v1/ledger"], "response": [200]}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from libcst.codemod import CodemodTest
 
 from migrator.structural.commands import BaseUrlCommand, LongCallCommand, MigrateCommand
@@ -27,6 +28,14 @@ def ledger(period):
     response.raise_for_status()
     return response.json()
 '''
+TOKEN_FUNCTION = '''"""Visma Connect."""
+import requests
+
+
+def new_token():
+    return requests.post("https://connect.visma.com/connect/token", data=FORM, timeout=30).json()["access_token"]
+'''
+WITH_TOKEN = FIXTURE.replace("import requests\n", "import requests\n\nfrom auth import new_token\n", 1)
 
 
 class TestLongCallCommand(CodemodTest):
@@ -35,6 +44,14 @@ class TestLongCallCommand(CodemodTest):
     def test_wraps_a_long_call_and_adds_the_import(self) -> None:
         before = f'import requests\nr = requests.get("{GL}", timeout=600)\n'
         after = f'import requests\nimport visma_background\n\nr = visma_background.call(requests.get, "{GL}", timeout=600)\n'
+        self.assertCodemod(before, after)
+
+    def test_passes_the_modules_token_function_as_refresh_auth(self) -> None:
+        token = ('def new_token():\n'
+                 '    return requests.post("https://connect.visma.com/connect/token", data=FORM).json()["access_token"]\n\n\n')
+        before = f'import requests\n\n\n{token}r = requests.get("{GL}", timeout=600)\n'
+        after = (f'import requests\nimport visma_background\n\n\n{token}'
+                 f'r = visma_background.call(requests.get, "{GL}", timeout=600, refresh_auth=new_token)\n')
         self.assertCodemod(before, after)
 
     def test_refuses_when_the_helper_name_is_taken(self) -> None:
@@ -69,11 +86,13 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_libcst_tool_codemod_equals_vni_migrate_fix(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", [FIXTURE, WITH_TOKEN], ids=["plain", "imported-token-function"])
+def test_libcst_tool_codemod_equals_vni_migrate_fix(tmp_path: Path, source: str) -> None:
     by_codemod, by_fix = tmp_path / "codemod", tmp_path / "fix"
     for folder in (by_codemod, by_fix):
         folder.mkdir()
-        (folder / "ledger.py").write_text(FIXTURE, encoding="utf-8")
+        (folder / "ledger.py").write_text(source, encoding="utf-8")
+        (folder / "auth.py").write_text(TOKEN_FUNCTION, encoding="utf-8")
     shutil.copy(REPO / "docs/libcst/.libcst.codemod.yaml", by_codemod / ".libcst.codemod.yaml")
     done = _run(["-m", "libcst.tool", "codemod", "--no-format", "commands.MigrateCommand", "ledger.py"], by_codemod)
     assert done.returncode == 0, done.stderr
@@ -81,8 +100,9 @@ def test_libcst_tool_codemod_equals_vni_migrate_fix(tmp_path: Path) -> None:
     fixed = _run(["-m", "migrator", "fix", "--unsafe-fixes", "ledger.py"], by_fix)
     assert fixed.returncode in (0, 1), fixed.stderr
     codemod_out = (by_codemod / "ledger.py").read_text(encoding="utf-8")
-    assert codemod_out != FIXTURE and "visma_background.call(session.get" in codemod_out
+    assert codemod_out != source and "visma_background.call(session.get" in codemod_out
     assert "https://api.finance.visma.net/v1/generalLedgerTransactions" in codemod_out
+    assert ("refresh_auth=new_token)" in codemod_out) == (source is WITH_TOKEN)
     assert codemod_out == (by_fix / "ledger.py").read_text(encoding="utf-8")
 
 
