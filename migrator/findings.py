@@ -32,7 +32,7 @@ class FixSafety(str, Enum):
     MANUAL = "manual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large run holds hundreds of thousands
 class Edit:
     """Replace text[start:end] (character offsets into the decoded file text) with `replacement`."""
 
@@ -41,7 +41,7 @@ class Edit:
     replacement: str
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large run holds hundreds of thousands
 class Finding:
     rule: str
     severity: Severity

@@ -45,7 +45,7 @@ class ClientSpec:
     url_position: int = 0  # positional index of the URL in a method call (1 for request(method, url))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForeignEdit(Edit):
     """An edit in another file than the one analysed (project-wide analysis): `file` names it."""
 
