@@ -54,8 +54,8 @@ def main() -> None:
     runs: dict[Path, list[tuple[float, float, int]]] = {tree: [] for tree in trees}
     for tree in trees:  # one warm-up each: the file cache, not the tool, is what it fills
         _run(tree, args)
-    for _ in range(options.repeat):
-        for tree in trees:
+    for round_ in range(options.repeat):  # ABBA: whichever runs second in a pair is not always the same tree
+        for tree in trees if round_ % 2 == 0 else trees[::-1]:
             runs[tree].append(_run(tree, args))
     print(f"vni-migrate {' '.join(args)}  ({options.repeat} runs each, alternating)")
     medians = {}
