@@ -14,7 +14,7 @@ HELPER_MODULE = "visma_webhook"
 HELPER_FILE = f"{HELPER_MODULE}.py"
 
 UNCONFIRMED = (
-    "Webhook signature: the migrated listener rejects notifications whose signature does not match "
+    "Signature check: the migrated listener rejects notifications whose signature does not match "
     "(HMAC-SHA256 of the raw body with the subscription's signature key, base64). Set VISMA_WEBHOOK_SECRET "
     "to the signature key of the BACKGROUND_API_RESPONSE subscription. The header name X-Visma-Signature is "
     "NOT confirmed by Visma's documentation (it says only that the signature is sent in a header): check a "
@@ -44,6 +44,6 @@ def recipe(framework: str) -> str:
         "starlette": "check `await request.body()` with `request.headers`; answer Response(status_code=401)",
         "django": "check `request.body` with `request.headers`; answer HttpResponse(status=401)",
     }.get(framework, "check the raw body with the request headers; answer 401")
-    return (f"Webhook signature: add the check to this {framework} listener: {HELPER_FILE} "
+    return (f"Signature check: add it to this {framework} listener: {HELPER_FILE} "
             f"(`signature_ok(body, headers)`) is the helper vni-migrate writes for Flask listeners; {body}. "
             + UNCONFIRMED.split(". ", 1)[1])

@@ -113,3 +113,16 @@ def test_another_detect_secrets_release_is_read_directly(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(module, "_installed_version", lambda: "0.0.1")
     assert module._formats() == module.detect_secrets_formats()
+
+
+@pytest.mark.parametrize("root", ["examples/legacy-integration", "tests/fixtures/webhooks", "tests/fixtures/url_model"])
+def test_the_tools_own_messages_pass_the_redaction_unchanged(root: str) -> None:
+    # "Webhook signature: the migrated listener..." read as `signature: <value>` and lost a word
+    from pathlib import Path
+
+    from migrator.runner import RunOptions, run
+
+    repo = Path(__file__).resolve().parents[2]
+    findings = run([repo / root], RunOptions(jobs=1, unsafe_fixes=True)).findings
+    assert findings
+    assert [f.message for f in findings if redact(f.message) != f.message] == []
