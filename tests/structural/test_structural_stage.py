@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from migrator.codemods import KINDS
 from migrator.engine import fix_text
 from migrator.findings import FixSafety
@@ -189,3 +191,71 @@ def test_scan_check_and_safe_fixes_never_import_libcst(tmp_path: Path) -> None:
     outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
     assert outcome["libcst"] is True  # the structural fix is the one place it is needed
     assert "visma_background.call(requests.get" in (project / "ledger.py").read_text()
+
+
+_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-integration" / "visma_sync"
+_LISTENERS = {
+    "flask": {
+        "visma_sync/__init__.py": "",
+        "visma_sync/background.py": (_EXAMPLE / "background.py").read_text(encoding="utf-8"),
+        "visma_sync/webhooks.py": (_EXAMPLE / "webhooks.py").read_text(encoding="utf-8"),
+    },
+    "fastapi": {
+        "sender.py": '''
+            def start(session, tenant, batch):
+                return session.get("https://api.finance.visma.net/v1/customer",
+                                   headers={"erp-api-background": f"https://hooks.example.com/visma/{tenant}/jobs?batch={batch}"})
+            ''',
+        "hooks.py": '''
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.post("/visma/{tenant}/jobs")
+            def done(tenant: int, batch: int):
+                return {"tenant": tenant, "batch": batch}
+            ''',
+    },
+    "django": {
+        "shop/__init__.py": "",
+        "shop/sender.py": '''
+            def headers(order):
+                return {"erp-api-background": f"https://hooks.example.com/hooks/orders/{order}/paid/"}
+            ''',
+        "shop/urls.py": '''
+            from django.urls import path
+
+            from . import views
+
+            urlpatterns = [path("hooks/orders/<int:order>/paid/", views.paid)]
+            ''',
+        "shop/views.py": '''
+            from django.http import HttpResponse
+
+
+            def paid(request, order):
+                return HttpResponse(str(order))
+            ''',
+    },
+}
+_REWRITTEN = {
+    "flask": ("visma_sync/webhooks.py", "def background_done():\n"),
+    "fastapi": ("hooks.py", "from fastapi import FastAPI, Header\nfrom typing import Annotated\n"),
+    "django": ("shop/views.py", "def paid(request):\n"),
+}
+
+
+@pytest.mark.parametrize("framework", sorted(_LISTENERS))
+def test_listener_rewrite_imports_libcst_only_when_it_is_applied(tmp_path: Path, framework: str) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    project = tree(tmp_path / "p", _LISTENERS[framework])
+    listener, rewritten = _REWRITTEN[framework]
+    before = (project / listener).read_text()
+    for args in (["scan", str(project)], ["fix", "--check", str(project)], ["fix", str(project)]):
+        outcome = _run_without_libcst(args, repo)
+        assert outcome == {"libcst": False, "code": 1}, args  # before: the listener analysis parsed with LibCST
+    assert (project / listener).read_text() == before  # the listener fix is review tier
+    outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
+    assert outcome["libcst"] is True
+    assert rewritten in (project / listener).read_text()
