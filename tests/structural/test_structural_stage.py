@@ -254,7 +254,8 @@ def test_listener_rewrite_imports_libcst_only_when_it_is_applied(tmp_path: Path,
     before = (project / listener).read_text()
     for args in (["scan", str(project)], ["fix", "--check", str(project)], ["fix", str(project)]):
         outcome = _run_without_libcst(args, repo)
-        assert outcome == {"libcst": False, "code": 1}, args  # before: the listener analysis parsed with LibCST
+        assert outcome["libcst"] is False, args  # before: the listener analysis parsed with LibCST
+        assert outcome["code"] in (0, 1), args  # 0: nothing safe to fix (the sender URL is already new)
     assert (project / listener).read_text() == before  # the listener fix is review tier
     outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
     assert outcome["libcst"] is True
