@@ -15,7 +15,8 @@ from migrator.codemods import KINDS
 from migrator.engine import fix_text
 from migrator.findings import FixSafety
 from migrator.rulefile import load_rules
-from tests.webhooks.helpers import by_rule, fix, tree
+from migrator.webhooks import routes
+from tests.webhooks.helpers import by_rule, fix, scan, tree
 
 RULES = [r for r in load_rules((), KINDS) if r.id == "VNI020"]
 GL = "https://api.finance.visma.net/v1/generalLedgerTransactions"
@@ -260,3 +261,53 @@ def test_listener_rewrite_imports_libcst_only_when_it_is_applied(tmp_path: Path,
     outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
     assert outcome["libcst"] is True
     assert rewritten in (project / listener).read_text()
+
+
+def test_scan_says_the_request_import_is_refused_without_libcst(tmp_path: Path) -> None:
+    listener = '''
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.post("/visma/jobs/<batch>")
+        def done(batch):
+            return {"batch": batch}
+
+
+        def later():
+            request = "a local name"
+            return request
+        '''
+    result = scan(tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener}))
+    (finding,) = by_rule(result, "VNI011")
+    assert finding.fix is FixSafety.MANUAL  # what fix --unsafe-fixes will do, said by ast alone
+    assert "`request` is already bound in this module (line 12)" in finding.message
+
+
+def test_a_binding_only_libcst_sees_refuses_the_listener_and_withdraws_the_sender(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The ast check at analysis time misses nothing LibCST finds that this test knows of; pretend it
+    # did, so the LibCST stage's own check at fix time is what refuses.
+    monkeypatch.setattr(routes, "module_binding_problem", lambda module, request: None)
+    listener = textwrap.dedent('''
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.post("/visma/jobs/<batch>")
+        def done(batch):
+            return {"batch": batch, "who": request}
+
+
+        request = "a module-level name the view reads"
+        ''').lstrip("\n")
+    root = tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener})
+    sender = (root / "sender.py").read_text()
+    result = fix(root)
+    assert (root / "hooks.py").read_text() == listener
+    assert (root / "sender.py").read_text() == sender  # no half of the cross-file fix is applied
+    (finding,) = by_rule(result, "VNI011")
+    assert finding.fix is FixSafety.MANUAL
+    assert finding.extra["refused"].startswith("`request` is already bound in this module (line 11)")
