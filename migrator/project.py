@@ -21,6 +21,7 @@ from migrator.engine import FileResult, VerificationError, verify
 from migrator.findings import FileProblem, Finding
 from migrator.kind import Kind, kind_of
 from migrator.rulefile import Rule, RulePatternError
+from migrator.structural import resolve as resolve_structural
 
 
 @dataclass
@@ -164,11 +165,13 @@ def merge(
             result = ctx.results[display]
             mine = by_path[display]
             for finding in result.findings:  # per-file findings can belong to a link too (the URL model)
-                if _link(finding) in failed and finding.edits:
-                    finding.edits = ()
+                if _link(finding) in failed and (finding.edits or finding.structural):
+                    finding.edits = finding.structural = ()
                     finding.extra["skipped"] = "part of a cross-file fix that another file could not take; nothing was changed"
             if _fold(ctx, result, mine, paths.get(display, Path(display)), unsafe, file_rules, settings):
                 newly_failed.update(link for link in map(_link, result.findings) if link)
+            # A half the LibCST stage refused (a name bound differently) takes its other halves along.
+            newly_failed.update(link for f in mine if "refused" in f.extra and (link := _link(f)))
         newly_failed -= failed
         if not newly_failed:
             break
@@ -189,8 +192,8 @@ def _fold(
     """Recompute one file's fix with its project findings; True when the file could not take them."""
     display = result.path
     if result.problem is not None:
-        return any(f.edits for f in findings)
-    if not any(f.edits for f in findings) and not any(_link(f) for f in findings) and display not in ctx.dirty:
+        return any(f.edits or f.structural for f in findings)
+    if not any(f.edits or f.structural for f in findings) and not any(_link(f) for f in findings) and display not in ctx.dirty:
         return False
     creates = any(f.extra.get("creates_file") for f in findings)
     if creates and (path.exists() or path.is_symlink()) and not result.created:
@@ -202,6 +205,8 @@ def _fold(
         return True
     for finding in result.findings:  # the worker's choice is redone here, with the project findings
         finding.extra.pop("fixed", None)
+    if any(f.structural for f in result.findings):  # the LibCST stage, only for fixes that change structure
+        resolve_structural(source.text, result.findings, unsafe)
     edits, fixed = select_edits(result.findings, unsafe)
     if not edits:  # e.g. a project finding needing review now holds back the worker's fix
         result.old_text = result.new_text = None

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.background.placement import top_package
+from migrator.python.bindings import binding_lines, own_nodes
 from migrator.python.resolve import Resolver, dotted_name
 from migrator.python.string_values import OPAQUE, call_url, is_request_call, static_text
 from migrator.structural.requests import BoundKeyword
 
 _TOKEN_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://(?P<host>[^/?#]*))?[^?#]*/connect/token/?(?:[?#].*)?$", re.IGNORECASE)
 _VISMA_CONNECT = "connect.visma.com"
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,6 @@ def is_token_url(url: str) -> bool:
         return False
     host = (match["host"] or "").lower()
     return not host or OPAQUE in host or host.split(":")[0] == _VISMA_CONNECT
-
-
-def _own_nodes(function: ast.AST) -> list[ast.AST]:
-    """The nodes of `function`'s body, without those of functions and classes defined inside it."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
-    return out
 
 
 def _mentions_access_token(node: ast.AST | None, names: set[str]) -> bool:
@@ -101,7 +89,7 @@ def fits(function: ast.stmt, resolver: Resolver) -> bool:
         return False
     if not _takes_no_required_arguments(function):
         return False
-    nodes = _own_nodes(function)
+    nodes = own_nodes(function)
     if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in nodes):
         return False
     return _fetches_a_token(nodes, resolver) and _returns_access_token(nodes)
@@ -168,37 +156,17 @@ def token_functions(display: str, tree: ast.Module, resolver: Resolver) -> list[
     return found
 
 
-def _binds(node: ast.AST, name: str) -> bool:
-    if isinstance(node, ast.arg):
-        return node.arg == name
-    if isinstance(node, ast.Name):
-        return node.id == name and isinstance(node.ctx, ast.Store)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
-        return node.name == name
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.split(".")[0]) == name for a in node.names)
-    return False
-
-
-def _binding_lines(nodes: list[ast.AST], name: str) -> list[int]:
-    """The lines where one scope's own nodes bind `name` (parameters, assignments and other
-    targets, defs, classes, imports, `except ... as`); empty when the scope declares it global."""
-    if any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in nodes):
-        return []
-    return sorted(getattr(n, "lineno", 0) for n in nodes if _binds(n, name))
-
-
 def binding_problem(tree: ast.Module, resolver: Resolver, call: ast.Call, keyword: BoundKeyword) -> str | None:
     """Why `keyword.name`, seen from `call`, may not be the function bound on `keyword.line` (None:
     it is, as far as `ast` tells), so that scan says what fix will do; the LibCST stage checks again
     with its ScopeProvider before it adds the argument."""
     function = resolver.enclosing(call)[0]
     while function is not None:
-        local = _binding_lines(_own_nodes(function), keyword.name)
+        local = binding_lines(own_nodes(function), keyword.name)
         if local:
             return keyword.bound_elsewhere(local[0])
         function = resolver.enclosing(function)[0]
-    others = [line for line in _binding_lines(_own_nodes(tree), keyword.name) if line != keyword.line]
+    others = [line for line in binding_lines(own_nodes(tree), keyword.name) if line != keyword.line]
     if others:
         return keyword.bound_elsewhere(others[0])
     if resolver.enclosing(call)[0] is None and keyword.line > call.lineno:

@@ -192,7 +192,7 @@ def _pair(ctx, rule: Rule, sender_rule: Rule, sender: PythonContext, site: Sende
         withheld = ctx.settings.setdefault(background_webhook.WITHHELD, {})
         withheld.setdefault(sender.path, set()).add(sender.text[slice(*sender.index.node_span(site.target))])
         for listener in listener_findings:
-            listener.fix, listener.edits = FixSafety.MANUAL, ()
+            listener.fix, listener.edits, listener.structural = FixSafety.MANUAL, (), ()
             listener.message += " Not fixed automatically: " + "; ".join(dict.fromkeys(problems or rendering.problems))
     replacement = sender.finding(sender_rule, site.value, message, new_sender_edits, fix=fix,
                                  replacement=rendering.replacement if new_sender_edits else None,
@@ -256,7 +256,7 @@ def _listener_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, render
     out: list[Finding] = []
     headers = ", ".join(f"{p.name} (was {p.origin} {p.key})" for p in rendering.pairs)
     notes = ("; " + "; ".join(dict.fromkeys(plan.notes))) if plan.notes else ""
-    displays = list(plan.edits) or [route.module.display]
+    displays = list(dict.fromkeys([*plan.edits, *plan.requests])) or [route.module.display]
     for display in displays:
         module = plan.modules.get(display, route.module)
         anchor = plan.anchors.get(display, route.handler or route.literal)
@@ -268,7 +268,7 @@ def _listener_findings(ctx, rule: Rule, route: Route, plan: ListenerPlan, render
                    f"this listener must read them from headers, and its route becomes {plan.listener_path}{notes}.")
         finding = Finding(rule.id, rule.severity, rule.fix, display, line, column, end_line, end_column, message,
                           tuple(sorted(set(plan.edits.get(display, [])), key=lambda e: (e.start, e.end))),
-                          snippet=module.text[start:end][:500],
+                          snippet=module.text[start:end][:500], structural=tuple(plan.requests.get(display, [])),
                           extra={"route": route.template, "listener_path": plan.listener_path, "framework": route.framework,
                                  "headers": {p.name: p.key for p in rendering.pairs}, "sender": sender_path,
                                  "handler": route.handler.name if route.handler else "",

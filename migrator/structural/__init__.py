@@ -2,7 +2,8 @@
 
 Literal edits stay on the fast path (`ast` positions and exact text edits). A kind whose fix
 changes structure attaches requests (`migrator.structural.requests`) to its finding instead of
-edits. `resolve` runs between analysis and edit selection: only when a finding with requests is
+edits. `resolve` runs between analysis and edit selection (per file in the engine; in the project
+merge for a project-wide kind such as VNI011): only when a finding with requests is
 actually being fixed is the file parsed with LibCST (the import of libcst happens there, so
 `scan`, `fix --check` and safe-only runs never pay for it). The transformer hands back ordinary
 `Edit`s, so grouping, cross-file links and verification stay one mechanism.

@@ -52,10 +52,15 @@ class WrapCall:
 
 @dataclass(frozen=True)
 class AddImport:
-    """Make `binds` importable at module level: `import module` or `from module import name`."""
+    """Make `binds` importable at module level: `import module` or `from module import name`.
+
+    `module_wide`: refuse when any scope of the module binds the name to something else (code that
+    uses its own `request` would silently get the imported one); without it only the wrapped call
+    of the same finding is checked. A finding's imports go in in the order it lists them."""
 
     module: str
     name: str | None = None
+    module_wide: bool = False
 
     @property
     def binds(self) -> str:
@@ -66,12 +71,18 @@ class AddImport:
         return f"from {self.module} import {self.name}" if self.name else f"import {self.module}"
 
     @staticmethod
-    def from_line(line: str) -> AddImport:
+    def from_line(line: str, module_wide: bool = False) -> AddImport:
         """Parse `import a.b` / `from a import b` (the forms `placement` writes)."""
         words = line.split()
         if words[0] == "from":
-            return AddImport(words[1], words[3])
-        return AddImport(words[1])
+            return AddImport(words[1], words[3], module_wide)
+        return AddImport(words[1], None, module_wide)
+
+    def bound_in_module(self, line: int | None) -> str:
+        """The reason a `module_wide` import is refused: the module binds the name on `line`."""
+        where = f" (line {line})" if line else ""
+        return (f"`{self.binds}` is already bound in this module{where}; importing "
+                f"`{self.line}` would change what that code uses: rename it first")
 
 
 @dataclass(frozen=True)

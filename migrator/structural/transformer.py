@@ -171,6 +171,20 @@ class StructuralPlan:
             return edits
         return edits + self._visitor_edits(pending)
 
+    def ordered_import_edits(self, imports: Sequence[AddImport]) -> list[Edit]:
+        """Edits adding the imports in the order given: each is placed as `import_edits` places it
+        alone, and new lines that land on the same spot follow one another in that order."""
+        merged: dict[tuple[int, int], Edit] = {}
+        for request in dict.fromkeys(imports):
+            for edit in self.import_edits([request]):
+                key = (edit.start, edit.end)
+                previous = merged.get(key)
+                if previous is not None and edit.start == edit.end:
+                    merged[key] = Edit(edit.start, edit.end, previous.replacement + edit.replacement)
+                else:
+                    merged.setdefault(key, edit)
+        return list(merged.values())
+
     def _join_existing(self, request: AddImport) -> Edit | None:
         if request.name is None:
             return None
@@ -213,9 +227,7 @@ class StructuralPlan:
             for assignment in scope.assignments[adds.binds]:
                 if isinstance(assignment, Assignment) and not _is_same_import(assignment.node, adds):
                     bound = assignment.node
-                    where = f" (line {self.line(bound)})" if bound in self.positions.ranges else ""
-                    raise Refused(f"`{adds.binds}` is already bound in this module{where}; importing "
-                                  f"`{adds.line}` would change what that code uses: rename it first")
+                    raise Refused(adds.bound_in_module(self.line(bound) if bound in self.positions.ranges else None))
 
     def check_binding(self, node: cst.CSTNode, name: str, adds: AddImport | None) -> None:
         """Refuse when `name`, as seen from `node`, is bound to anything but the import we add."""
@@ -413,12 +425,16 @@ def plan_edits(text: str, findings: list[Finding]) -> None:
         for finding in findings:
             _refuse(finding, f"LibCST cannot parse the file ({str(exc).splitlines()[0]})")
         return
-    importers: list[tuple[Finding, AddImport]] = []
+    importers: list[tuple[Finding, tuple[AddImport, ...]]] = []
     for finding in findings:
-        adds = next((r for r in finding.structural if isinstance(r, AddImport)), None)
+        imports = tuple(r for r in finding.structural if isinstance(r, AddImport))
+        adds = imports[0] if imports else None  # a wrapped call's helper import comes first
         edits: list[Edit] = list(finding.edits)
         left_out: list[tuple[BoundKeyword, str]] = []
         try:
+            for request in imports:
+                if request.module_wide:
+                    plan.check_module_binding(request)
             for request in finding.structural:
                 if isinstance(request, WrapCall):
                     wrapped, skipped = plan.wrap_call(request, adds)
@@ -432,14 +448,15 @@ def plan_edits(text: str, findings: list[Finding]) -> None:
         for keyword, reason in left_out:
             _leave_out(finding, keyword, reason)
         finding.edits = tuple(edits)
-        finding.structural = tuple(r for r in finding.structural if isinstance(r, AddImport))
-        if adds is not None:
-            importers.append((finding, adds))
-    if importers:
-        # Every finding that needs the import carries the same insertion: one all-or-nothing group.
-        shared = tuple(plan.import_edits([adds for _, adds in importers]))
-        for finding, _ in importers:
-            finding.edits = finding.edits + shared
+        finding.structural = imports
+        if imports:
+            importers.append((finding, imports))
+    placed: dict[tuple[AddImport, ...], tuple[Edit, ...]] = {}
+    for finding, imports in importers:
+        # Findings that need the same imports carry the same insertion: one all-or-nothing group.
+        if imports not in placed:
+            placed[imports] = tuple(plan.ordered_import_edits(imports))
+        finding.edits = finding.edits + placed[imports]
     for finding in findings:
         finding.structural = ()
 

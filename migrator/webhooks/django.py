@@ -146,12 +146,11 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
         return result
     request = function.args.args[0].arg
     if path_params:
-        edits, problem = drop_parameters(view_module, function, set(path_params))
-        if problem:
-            result.problems.append(problem)
+        removal, problem = drop_parameters(view_module, function, set(path_params))
+        if removal is None:
+            result.problems.append(problem or "the view's parameters cannot be removed")
             return result
-        for e in edits:
-            result.add(view_module, e, function)
+        result.ask(view_module, removal, function)
         lines = []
         for name, pair in path_params.items():
             read, note = converted(f'{request}.headers["{pair.name}"]', None if route.regex else segments[name].converter)

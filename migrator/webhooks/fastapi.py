@@ -20,6 +20,7 @@ from migrator.webhooks.routes import (
     Module,
     Route,
     add_import,
+    joins_existing_import,
     parse_segments,
     rewrite_reads,
     start_plan,
@@ -143,7 +144,7 @@ def _header_parameters(module: Module, function: FunctionNode, rendering: Render
     wanted = [p for p in rendering.pairs if p.key in by_name and p.key not in requests]
     if not wanted:
         return
-    header_edit, header, refused = add_import(module, "fastapi", "Header")
+    header_import, header, refused = add_import(module, "fastapi", "Header")
     if refused:
         result.problems.append(refused)
         return
@@ -173,16 +174,17 @@ def _header_parameters(module: Module, function: FunctionNode, rendering: Render
                 start, end = module.span(arg.annotation)
                 result.add(module, Edit(start, start, "Annotated["), function)
                 result.add(module, Edit(end, end, f", {header}()]"), function)
-    if header_edit is not None:
-        result.add(module, header_edit, function)
+    if header_import is not None:
+        result.ask(module, header_import, function)
     if annotated_needed:
-        typing_edit, annotated, refused = add_import(module, "typing", "Annotated")
+        typing_import, annotated, refused = add_import(module, "typing", "Annotated")
         if refused:
             result.problems.append(refused)
         elif annotated != "Annotated":
             result.problems.append("`Annotated` is not importable under its own name in the listener module")
-        elif typing_edit is not None:
-            if header_edit is not None and typing_edit.start == header_edit.start:
+        elif typing_import is not None:
+            if header_import is not None and not joins_existing_import(module, header_import) \
+                    and not joins_existing_import(module, typing_import):
                 result.problems.append("the listener module's imports cannot take two new lines at one place")
             else:
-                result.add(module, typing_edit, function)
+                result.ask(module, typing_import, function)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 
 from migrator.background.placement import placement
-from migrator.findings import Edit
 from migrator.python.resolve import dotted_name
 from migrator.webhooks import signature
 from migrator.webhooks.headers import header_name
@@ -139,12 +138,11 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
         result.problems.append(problem)
         return result
     if path_params:
-        edits, problem = drop_parameters(module, function, set(path_params))
-        if problem:
-            result.problems.append(problem)
+        removal, problem = drop_parameters(module, function, set(path_params))
+        if removal is None:
+            result.problems.append(problem or "the handler's parameters cannot be removed")
             return result
-        for e in edits:
-            result.add(module, e, function)
+        result.ask(module, removal, function)
     # Every notification is checked first: Visma signs it with the subscription's key.
     lines = signature.flask_lines(request_name, where.import_line.split()[-1])
     for name, pair in path_params.items():
@@ -158,11 +156,9 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
         return result
     assert insert is not None
     result.add(module, insert, function)
-    imports = [e for e in (request_import, helper_import) if e is not None]
-    if len(imports) == 2 and imports[0].start == imports[1].start == imports[0].end == imports[1].end:
-        imports = [Edit(imports[0].start, imports[0].end, imports[0].replacement + imports[1].replacement)]
-    for edit in imports:
-        result.add(module, edit, function)
+    for request in (request_import, helper_import):  # this order: two new lines read request first
+        if request is not None:
+            result.ask(module, request, function)
     result.signature = "checked"
     if where.path is not None:
         result.helpers[str(where.path)] = (where.display, signature.helper_source())
@@ -172,10 +168,7 @@ def plan(route: Route, rendering: Rendering) -> ListenerPlan:
         name = dotted_name(node)
         return bool(name) and module.resolver.qualify(name) == "flask.request"
 
-    before = len(result.edits.get(module.display, []))
     rewrite_reads(module, function, is_request, {"args": "headers", "values": "headers"}, query, result)
-    if len(result.edits.get(module.display, [])) > before and request_import is not None and not path_params:
-        pass  # reads of request.args imply `request` is imported already
     result.anchors.setdefault(module.display, function)
     return result
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from migrator.findings import Edit
+from migrator.python.bindings import first_binding_anywhere
 from migrator.python.literals import Text, literal_pieces
 from migrator.python.resolve import Resolver, all_nodes
 from migrator.python.urlflow import LineIndex
+from migrator.structural.requests import AddImport, RemoveParameters, StructuralRequest
 from migrator.webhooks.sender import Expr, Lit, Rendering, SenderSite
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -99,8 +101,19 @@ class ListenerPlan:
     helpers: dict[str, tuple[str, str]] = field(default_factory=dict)
     signature: str = ""  # "checked": the handler verifies the signature; else the framework (manual recipe)
 
+    # display -> requests for the LibCST stage (imports, parameter removal), resolved only when fixed
+    requests: dict[str, list[StructuralRequest]] = field(default_factory=dict)
+
     def add(self, module: Module, edit: Edit, anchor: ast.AST | None = None) -> None:
         self.edits.setdefault(module.display, []).append(edit)
+        self._touch(module, anchor)
+
+    def ask(self, module: Module, request: StructuralRequest, anchor: ast.AST | None = None) -> None:
+        """Add a structural request; imports are added in the order they are asked for."""
+        self.requests.setdefault(module.display, []).append(request)
+        self._touch(module, anchor)
+
+    def _touch(self, module: Module, anchor: ast.AST | None) -> None:
         self.modules[module.display] = module
         if anchor is not None:
             self.anchors.setdefault(module.display, anchor)
@@ -258,28 +271,19 @@ def body_insert(module: Module, function: FunctionNode, lines: list[str]) -> tup
     return Edit(line_start, line_start, "".join(f"{indent}{line}{newline}" for line in lines)), None
 
 
-def drop_parameters(module: Module, function: FunctionNode, names: set[str]) -> tuple[list[Edit], str | None]:
-    """Edits removing the parameters `names` (with annotations and defaults) from a def.
-
-    A structural edit: LibCST removes the parameters, so commas (a trailing one included) and
-    line breaks come out right."""
+def drop_parameters(module: Module, function: FunctionNode, names: set[str]) -> tuple[RemoveParameters | None, str | None]:
+    """The request removing the parameters `names` (with annotations and defaults) from the def,
+    or why it cannot be made. A structural edit: the LibCST stage removes them when the fix
+    is applied, so commas (a trailing one included) and line breaks come out right."""
     found = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs} & names
     if found != names:
-        return [], f"the handler has no parameter {', '.join(sorted(names - found))}"
-    from migrator.structural.requests import RemoveParameters  # the LibCST stage, only for a listener rewrite
-    from migrator.structural.transformer import Refused, StructuralPlan
-
+        return None, f"the handler has no parameter {', '.join(sorted(names - found))}"
     start, end = module.span(function)
-    try:
-        return StructuralPlan(module.text).remove_parameters(RemoveParameters(start, end, tuple(sorted(names)))), None
-    except Refused as exc:
-        return [], str(exc)
-    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
-        return [], f"LibCST cannot rewrite the handler ({type(exc).__name__})"
+    return RemoveParameters(start, end, tuple(sorted(names))), None
 
 
-def add_import(module: Module, package: str, name: str) -> tuple[Edit | None, str, str | None]:
-    """How `name` from `package` is spelled in `module`, the edit importing it when needed, and
+def add_import(module: Module, package: str, name: str) -> tuple[AddImport | None, str, str | None]:
+    """How `name` from `package` is spelled in `module`, the request importing it when needed, and
     the reason it cannot be imported (the name is already bound to something else)."""
     for node in module.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == package and node.level == 0:
@@ -293,42 +297,42 @@ def add_import(module: Module, package: str, name: str) -> tuple[Edit | None, st
                     return None, f"{alias.asname or package}.{name}", None
     if not any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in module.tree.body):
         return None, "", None
-    # A structural edit: LibCST checks the name is free (ScopeProvider) and adds the import
-    # (AddImportsVisitor merges it into an existing `from package import ...`).
-    from migrator.structural.requests import AddImport
-    from migrator.structural.transformer import Refused, StructuralPlan
-
-    request = AddImport(package, name)
-    try:
-        plan = StructuralPlan(module.text)
-        plan.check_module_binding(request)
-        edits = plan.import_edits([request])
-    except Refused as exc:
-        return None, "", str(exc)
-    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
-        return None, "", f"LibCST cannot add the import ({type(exc).__name__})"
-    if len(edits) != 1:
-        return None, "", f"`from {package} import {name}` cannot be added in one place"
-    return edits[0], name, None
+    request = AddImport(package, name, module_wide=True)
+    problem = module_binding_problem(module, request)
+    if problem:
+        return None, "", problem
+    return request, name, None
 
 
-def add_module_import(module: Module, line: str) -> tuple[Edit | None, str | None]:
-    """The edit adding `import x` / `from p import x` (None when present), or why it cannot be added."""
-    from migrator.structural.requests import AddImport
-    from migrator.structural.transformer import Refused, StructuralPlan
+def add_module_import(module: Module, line: str) -> tuple[AddImport | None, str | None]:
+    """The request adding `import x` / `from p import x` (the LibCST stage skips one already
+    there), or why it cannot be added."""
+    request = AddImport.from_line(line, module_wide=True)
+    problem = module_binding_problem(module, request)
+    return (None, problem) if problem else (request, None)
 
-    request = AddImport.from_line(line)
-    try:
-        plan = StructuralPlan(module.text)
-        plan.check_module_binding(request)
-        edits = plan.import_edits([request])
-    except Refused as exc:
-        return None, str(exc)
-    except Exception as exc:  # noqa: BLE001 - LibCST cannot parse what ast accepted: say so, change nothing
-        return None, f"LibCST cannot add the import ({type(exc).__name__})"
-    if len(edits) > 1:
-        return None, f"`{line}` cannot be added in one place"
-    return (edits[0] if edits else None), None
+
+def module_binding_problem(module: Module, request: AddImport) -> str | None:
+    """Why `request` would change what the module's own code uses (it binds the name to something
+    else somewhere), from `ast`, so that scan says what fix will do; the LibCST stage checks again."""
+
+    def same_import(node: ast.AST) -> bool:
+        if isinstance(node, ast.Import) and request.name is None:
+            return any(a.name == request.module and a.asname is None for a in node.names)
+        if isinstance(node, ast.ImportFrom) and request.name is not None and node.level == 0:
+            return node.module == request.module and any(a.name == request.name and a.asname is None for a in node.names)
+        return False
+
+    line = first_binding_anywhere(module.tree, request.binds, same_import)
+    return None if line is None else request.bound_in_module(line)
+
+
+def joins_existing_import(module: Module, request: AddImport) -> bool:
+    """Whether the LibCST stage adds `request` to an existing module-level `from module import ...`
+    (anything else is a new line after the imports)."""
+    return request.name is not None and any(
+        isinstance(n, ast.ImportFrom) and n.level == 0 and n.module == request.module
+        and not any(a.name == "*" for a in n.names) for n in module.tree.body)
 
 
 def converted(read: str, converter: str | None) -> tuple[str, str | None]:

@@ -9,11 +9,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from migrator.codemods import KINDS
 from migrator.engine import fix_text
 from migrator.findings import FixSafety
 from migrator.rulefile import load_rules
-from tests.webhooks.helpers import by_rule, fix, tree
+from migrator.webhooks import routes
+from tests.webhooks.helpers import by_rule, fix, scan, tree
 
 RULES = [r for r in load_rules((), KINDS) if r.id == "VNI020"]
 GL = "https://api.finance.visma.net/v1/generalLedgerTransactions"
@@ -189,3 +192,122 @@ def test_scan_check_and_safe_fixes_never_import_libcst(tmp_path: Path) -> None:
     outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
     assert outcome["libcst"] is True  # the structural fix is the one place it is needed
     assert "visma_background.call(requests.get" in (project / "ledger.py").read_text()
+
+
+_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-integration" / "visma_sync"
+_LISTENERS = {
+    "flask": {
+        "visma_sync/__init__.py": "",
+        "visma_sync/background.py": (_EXAMPLE / "background.py").read_text(encoding="utf-8"),
+        "visma_sync/webhooks.py": (_EXAMPLE / "webhooks.py").read_text(encoding="utf-8"),
+    },
+    "fastapi": {
+        "sender.py": '''
+            def start(session, tenant, batch):
+                return session.get("https://api.finance.visma.net/v1/customer",
+                                   headers={"erp-api-background": f"https://hooks.example.com/visma/{tenant}/jobs?batch={batch}"})
+            ''',
+        "hooks.py": '''
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.post("/visma/{tenant}/jobs")
+            def done(tenant: int, batch: int):
+                return {"tenant": tenant, "batch": batch}
+            ''',
+    },
+    "django": {
+        "shop/__init__.py": "",
+        "shop/sender.py": '''
+            def headers(order):
+                return {"erp-api-background": f"https://hooks.example.com/hooks/orders/{order}/paid/"}
+            ''',
+        "shop/urls.py": '''
+            from django.urls import path
+
+            from . import views
+
+            urlpatterns = [path("hooks/orders/<int:order>/paid/", views.paid)]
+            ''',
+        "shop/views.py": '''
+            from django.http import HttpResponse
+
+
+            def paid(request, order):
+                return HttpResponse(str(order))
+            ''',
+    },
+}
+_REWRITTEN = {
+    "flask": ("visma_sync/webhooks.py", "def background_done():\n"),
+    "fastapi": ("hooks.py", "from fastapi import FastAPI, Header\nfrom typing import Annotated\n"),
+    "django": ("shop/views.py", "def paid(request):\n"),
+}
+
+
+@pytest.mark.parametrize("framework", sorted(_LISTENERS))
+def test_listener_rewrite_imports_libcst_only_when_it_is_applied(tmp_path: Path, framework: str) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    project = tree(tmp_path / "p", _LISTENERS[framework])
+    listener, rewritten = _REWRITTEN[framework]
+    before = (project / listener).read_text()
+    for args in (["scan", str(project)], ["fix", "--check", str(project)], ["fix", str(project)]):
+        outcome = _run_without_libcst(args, repo)
+        assert outcome["libcst"] is False, args  # before: the listener analysis parsed with LibCST
+        assert outcome["code"] in (0, 1), args  # 0: nothing safe to fix (the sender URL is already new)
+    assert (project / listener).read_text() == before  # the listener fix is review tier
+    outcome = _run_without_libcst(["fix", "--unsafe-fixes", str(project)], repo)
+    assert outcome["libcst"] is True
+    assert rewritten in (project / listener).read_text()
+
+
+def test_scan_says_the_request_import_is_refused_without_libcst(tmp_path: Path) -> None:
+    listener = '''
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.post("/visma/jobs/<batch>")
+        def done(batch):
+            return {"batch": batch}
+
+
+        def later():
+            request = "a local name"
+            return request
+        '''
+    result = scan(tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener}))
+    (finding,) = by_rule(result, "VNI011")
+    assert finding.fix is FixSafety.MANUAL  # what fix --unsafe-fixes will do, said by ast alone
+    assert "`request` is already bound in this module (line 12)" in finding.message
+
+
+def test_a_binding_only_libcst_sees_refuses_the_listener_and_withdraws_the_sender(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The ast check at analysis time misses nothing LibCST finds that this test knows of; pretend it
+    # did, so the LibCST stage's own check at fix time is what refuses.
+    monkeypatch.setattr(routes, "module_binding_problem", lambda module, request: None)
+    listener = textwrap.dedent('''
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.post("/visma/jobs/<batch>")
+        def done(batch):
+            return {"batch": batch, "who": request}
+
+
+        request = "a module-level name the view reads"
+        ''').lstrip("\n")
+    root = tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener})
+    sender = (root / "sender.py").read_text()
+    result = fix(root)
+    assert (root / "hooks.py").read_text() == listener
+    assert (root / "sender.py").read_text() == sender  # no half of the cross-file fix is applied
+    (finding,) = by_rule(result, "VNI011")
+    assert finding.fix is FixSafety.MANUAL
+    assert finding.extra["refused"].startswith("`request` is already bound in this module (line 11)")
