@@ -6,12 +6,12 @@ import difflib
 from collections.abc import Iterator
 from typing import Literal
 
-from migrator.output.redaction import redact_text
 from migrator.runner import RunResult
 
 
 def unified_diff(result: RunResult) -> str:
-    """One diff for every changed file, in path order; new files diff against /dev/null. Redacted."""
+    """One diff for every changed file, in path order; new files diff against /dev/null. Not redacted
+    here: it is printed (the redacting stdout) or written (`write_output`), and both redact."""
     chunks: list[str] = []
     for path in sorted(result.changes):
         old, new = result.changes[path]
@@ -21,7 +21,7 @@ def unified_diff(result: RunResult) -> str:
         )
         if chunks and not chunks[-1].endswith(("\n", "\r")):
             chunks.append("\n\\ No newline at end of file\n")
-    return redact_text("".join(chunks))
+    return "".join(chunks)
 
 
 _Tag = Literal["replace", "delete", "insert", "equal"]

@@ -138,20 +138,24 @@ def test_removing_the_only_parameter_of_a_def_with_a_trailing_comma(tmp_path: Pa
     assert by_rule(result, "VNI011")[0].extra.get("fixed")
 
 
+# A Flask listener whose module binds `request` itself (line 11): the import cannot be added.
+LISTENER_BINDING_REQUEST = textwrap.dedent('''
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.post("/visma/jobs/<batch>")
+    def done(batch):
+        return {"batch": batch, "who": request}
+
+
+    request = "a module-level name the view reads"
+    ''').lstrip("\n")
+
+
 def test_request_import_refused_when_the_module_binds_request_itself(tmp_path: Path) -> None:
-    listener = textwrap.dedent('''
-        from flask import Flask
-
-        app = Flask(__name__)
-
-
-        @app.post("/visma/jobs/<batch>")
-        def done(batch):
-            return {"batch": batch, "who": request}
-
-
-        request = "a module-level name the view reads"
-        ''').lstrip("\n")
+    listener = LISTENER_BINDING_REQUEST
     root = tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener})
     result = fix(root)
     assert (root / "hooks.py").read_text() == listener  # before: `from flask import Flask, request`
@@ -290,19 +294,7 @@ def test_a_binding_only_libcst_sees_refuses_the_listener_and_withdraws_the_sende
     # The ast check at analysis time misses nothing LibCST finds that this test knows of; pretend it
     # did, so the LibCST stage's own check at fix time is what refuses.
     monkeypatch.setattr(routes, "module_binding_problem", lambda module, request: None)
-    listener = textwrap.dedent('''
-        from flask import Flask
-
-        app = Flask(__name__)
-
-
-        @app.post("/visma/jobs/<batch>")
-        def done(batch):
-            return {"batch": batch, "who": request}
-
-
-        request = "a module-level name the view reads"
-        ''').lstrip("\n")
+    listener = LISTENER_BINDING_REQUEST
     root = tree(tmp_path, {"sender.py": LISTENER_SENDER, "hooks.py": listener})
     sender = (root / "sender.py").read_text()
     result = fix(root)
