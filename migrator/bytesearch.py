@@ -20,6 +20,7 @@ from pathlib import Path
 SCREEN_ENV = "VNI_MIGRATE_SCREEN"
 _META = set(b"\\.+*?()|[]{}^$#&-~")
 _ARGS_BYTES = 256_000  # per command line, well under Linux's limits on argv
+_SIDE_BY_SIDE = max(4, 2 * (os.cpu_count() or 1))  # ripgrep processes at a time
 
 
 @dataclass
@@ -76,8 +77,8 @@ def search(paths: list[str], needles: tuple[bytes, ...]) -> SearchResult | None:
 
 
 def search_all(requests: list[tuple[list[str], tuple[bytes, ...]]]) -> list[SearchResult | None]:
-    """`search` for each (paths, needles), the ripgrep processes running side by side (each one is
-    short, so starting them one after another would cost more than their searches)."""
+    """`search` for each (paths, needles), a few ripgrep processes running side by side (each one
+    is short, so starting them one after another would cost more than their searches)."""
     binary = ripgrep()
     results: list[SearchResult | None] = []
     running: list[tuple[SearchResult, list[str], subprocess.Popen[bytes]]] = []
@@ -91,21 +92,28 @@ def search_all(requests: list[tuple[list[str], tuple[bytes, ...]]]) -> list[Sear
         command = [binary, "--no-config", "--files-with-matches", "--null", "--text", "--ignore-case", "--encoding",
                    "none", "--no-ignore", "--no-unicode", "--regexp", pattern, "--"]
         for chunk in _chunks(paths):
+            if len(running) >= _SIDE_BY_SIDE:  # a huge tree: never hundreds of processes at once
+                _collect(*running.pop(0))
             try:
                 process = subprocess.Popen(command + chunk, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             except OSError:
                 result.unsure.update(chunk)
                 continue
             running.append((result, chunk, process))
-    for result, chunk, process in running:
-        stdout, stderr = process.communicate()
-        if process.returncode not in (0, 1, 2):
-            result.unsure.update(chunk)
-            continue
-        result.holding.update(os.fsdecode(p) for p in stdout.split(b"\0") if p)
-        if process.returncode == 2:  # some file could not be read: its reader reports it
-            result.unsure.update(_named_in(stderr, chunk))
+    for entry in running:
+        _collect(*entry)
     return results
+
+
+def _collect(result: SearchResult, chunk: list[str], process: subprocess.Popen[bytes]) -> None:
+    """Wait for one ripgrep run and add what it answered for `chunk` to `result`."""
+    stdout, stderr = process.communicate()
+    if process.returncode not in (0, 1, 2):  # not the ripgrep we know (an old release, another program)
+        result.unsure.update(chunk)
+        return
+    result.holding.update(os.fsdecode(p) for p in stdout.split(b"\0") if p)
+    if process.returncode == 2:  # some file could not be read: its reader reports it
+        result.unsure.update(_named_in(stderr, chunk))
 
 
 def _named_in(stderr: bytes, chunk: list[str]) -> list[str]:

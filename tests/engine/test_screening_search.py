@@ -172,3 +172,46 @@ def test_no_pair_of_screen_words_breaks_a_promise(name: str) -> None:
     # every pair of the words the screens use, with an address after them (allowlists need one)
     broken = [(a, b) for a in _WORDS for b in _WORDS if _promise_broken(name, a + b" " + b + b" 10.1.2.3\n")]
     assert broken == []
+
+
+def test_many_chunks_run_a_few_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bytesearch, "_ARGS_BYTES", 100)
+    monkeypatch.setattr(bytesearch, "_SIDE_BY_SIDE", 2)
+    started: list[int] = []
+    real = bytesearch.subprocess.Popen
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        live = 0
+
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            Counting.live += 1
+            started.append(Counting.live)
+            super().__init__(*args, **kwargs)
+
+        def communicate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            out = super().communicate(*args, **kwargs)
+            Counting.live -= 1
+            return out
+
+    monkeypatch.setattr(bytesearch.subprocess, "Popen", Counting)
+    paths = []
+    for i in range(30):
+        path = tmp_path / f"m{i:02d}.py"
+        path.write_text("visma\n" if i % 2 else "x\n")
+        paths.append(str(path))
+    found = bytesearch.search(paths, (b"visma",))
+    assert found is not None and found.holding == {p for i, p in enumerate(paths) if i % 2}
+    assert len(started) > 5 and max(started) <= 2
+
+
+def test_a_program_that_is_not_the_ripgrep_we_know_leaves_every_file_to_the_reader(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "rg"
+    fake.write_text("#!/bin/sh\necho 'rg: unrecognized flag --no-unicode' >&2\nexit 2\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(bytesearch, "ripgrep", lambda: str(fake))
+    paths = [str(tmp_path / "a.py"), str(tmp_path / "b.py")]
+    for path in paths:
+        Path(path).write_text("visma\n")
+    found = bytesearch.search(paths, (b"visma",))
+    assert found is not None and found.holding == set() and found.unsure == set(paths)
