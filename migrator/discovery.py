@@ -52,8 +52,9 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _is_venv(path: Path) -> bool:
-    return _is_file(path / "pyvenv.cfg")
+def is_venv(folder: str | os.PathLike[str]) -> bool:
+    """A virtual environment (a folder the walks skip); False for a folder it may not look into."""
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 @dataclass
@@ -135,7 +136,7 @@ class Discovery:
                 except OSError:
                     continue
                 if is_dir:
-                    if entry.name in SKIP_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):  # a venv
+                    if entry.name in SKIP_DIRS or is_venv(entry.path):
                         continue
                     if (specs and self._ignored(specs, rel + "/")) or (self.excludes and self._excluded(rel)):
                         continue

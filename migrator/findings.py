@@ -61,6 +61,15 @@ class Finding:
     structural: tuple[Any, ...] = ()
 
     @property
+    def link(self) -> str | None:
+        """Findings with the same link are halves of one cross-file fix: applied together or not at all."""
+        if "link" in self.extra:
+            return str(self.extra["link"])
+        if "project_group" in self.extra:
+            return f"{self.rule}:{self.extra['project_group']}"
+        return None
+
+    @property
     def fixable(self) -> bool:
         return bool(self.edits or self.structural) and self.fix is not FixSafety.MANUAL
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from migrator import sourcefile
 from migrator.engine import FileResult, write_result
-from migrator.findings import FileProblem, Finding
+from migrator.findings import FileProblem
 
 JOURNAL_SUFFIX = sourcefile.JOURNAL_SUFFIX
 JOURNAL_VERSION = 1
@@ -32,13 +32,6 @@ JOURNAL_VERSION = 1
 _OUR_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(sourcefile.TEMP_SUFFIX) + "$")
 _ABSENT = "absent"  # the digest recorded for a file the group creates
 
-
-def _link(finding: Finding) -> str | None:
-    if "link" in finding.extra:
-        return str(finding.extra["link"])
-    if "project_group" in finding.extra:
-        return f"{finding.rule}:{finding.extra['project_group']}"
-    return None
 
 
 def groups(results: list[FileResult]) -> list[list[FileResult]]:
@@ -55,7 +48,7 @@ def groups(results: list[FileResult]) -> list[list[FileResult]]:
     owner: dict[str, int] = {}
     for i, result in enumerate(pending):
         for finding in result.findings:
-            link = _link(finding)
+            link = finding.link
             if link is None or not finding.extra.get("fixed"):
                 continue
             if link in owner:

@@ -125,14 +125,6 @@ def _new_file(path: Path) -> sourcefile.SourceFile:
     return sourcefile.SourceFile(path, "", "utf-8", False, b"")
 
 
-def _link(finding: Finding) -> str | None:
-    """Findings with the same link are halves of one cross-file fix: applied together or not at all."""
-    if "link" in finding.extra:
-        return str(finding.extra["link"])
-    if "project_group" in finding.extra:
-        return f"{finding.rule}:{finding.extra['project_group']}"
-    return None
-
 
 def merge(
     ctx: ProjectContext, extra: list[Finding], unsafe: bool, file_rules: list[Rule], settings: dict[str, Any] | None = None
@@ -165,18 +157,18 @@ def merge(
             result = ctx.results[display]
             mine = by_path[display]
             for finding in result.findings:  # per-file findings can belong to a link too (the URL model)
-                if _link(finding) in failed and (finding.edits or finding.structural):
+                if finding.link in failed and (finding.edits or finding.structural):
                     finding.edits = finding.structural = ()
                     finding.extra["skipped"] = "part of a cross-file fix that another file could not take; nothing was changed"
             if _fold(ctx, result, mine, paths.get(display, Path(display)), unsafe, file_rules, settings):
-                newly_failed.update(link for link in map(_link, result.findings) if link)
+                newly_failed.update(f.link for f in result.findings if f.link)
             # A half the LibCST stage refused (a name bound differently) takes its other halves along.
-            newly_failed.update(link for f in mine if "refused" in f.extra and (link := _link(f)))
+            newly_failed.update(link for f in mine if "refused" in f.extra and (link := f.link))
         newly_failed -= failed
         if not newly_failed:
             break
         failed |= newly_failed
-        todo = [d for d in by_path if any(_link(f) in newly_failed for f in ctx.results[d].findings)]
+        todo = [d for d in by_path if any(f.link in newly_failed for f in ctx.results[d].findings)]
     return touched
 
 
@@ -193,7 +185,7 @@ def _fold(
     display = result.path
     if result.problem is not None:
         return any(f.edits or f.structural for f in findings)
-    if not any(f.edits or f.structural for f in findings) and not any(_link(f) for f in findings) and display not in ctx.dirty:
+    if not any(f.edits or f.structural for f in findings) and not any(f.link for f in findings) and display not in ctx.dirty:
         return False
     creates = any(f.extra.get("creates_file") for f in findings)
     if creates and (path.exists() or path.is_symlink()) and not result.created:

@@ -91,7 +91,7 @@ def _screen(
     batch: list[tuple[str, str, tuple[str, ...]]]
 ) -> tuple[list[tuple[str, str]], dict[str, list[str]], list[tuple[str, str]]]:
     """Read each file once: keep Python parse candidates, collect project kinds' tags, note unreadable files."""
-    prefilters = {kind: KINDS[kind].prefilter for item in batch for kind in item[2]}
+    prefilters = {kind: Kind.of(KINDS[kind]).prefilter for item in batch for kind in item[2]}
     candidates: list[tuple[str, str]] = []
     hints: dict[str, list[str]] = {}
     problems: list[tuple[str, str]] = []
@@ -109,7 +109,8 @@ def _screen(
             candidates.append((path, display))
         as_path = Path(path)
         for kind in kinds:
-            for tag in prefilters[kind](as_path, lowered):
+            prefilter = prefilters[kind]
+            for tag in prefilter(as_path, lowered) if prefilter is not None else ():
                 hints.setdefault(f"{kind}:{tag}", []).append(path)
     return candidates, hints, problems
 

@@ -26,3 +26,12 @@ def cli():
         )
 
     return run
+
+
+@pytest.fixture
+def fresh_redactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redactor as a new process has it: nothing that other tests in this process taught it."""
+    from migrator import redact
+
+    for name, fresh in (("_known", set()), ("_known_re", None), ("_learned", set())):
+        monkeypatch.setattr(redact, name, fresh)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from migrator.allowlist.formats import ADAPTERS
+from migrator.discovery import is_venv
 
 SKIP_DIRS = {
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
@@ -20,12 +21,6 @@ NAMES = {"nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg", "web.config"
 CONFIG_DIRS = {"sites-enabled", "sites-available", "conf.d", "nginx", "apache2", "httpd", "snippets", "haproxy"}
 MAX_BYTES = 2_000_000
 
-
-def _is_venv(directory: Path) -> bool:
-    try:
-        return (directory / "pyvenv.cfg").is_file()
-    except OSError:  # a folder we may not look into is not a virtual environment
-        return False
 
 
 def _adapter_names() -> tuple[set[str], set[str]]:
@@ -59,7 +54,7 @@ def candidate_files(paths: list[Path]) -> list[Path]:
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             here = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d))
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not is_venv(here / d))
             for name in filenames:
                 path = here / name
                 if _wanted(path, suffixes, names) and path.is_file() and path.stat().st_size <= MAX_BYTES:

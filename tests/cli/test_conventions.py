@@ -226,16 +226,13 @@ def test_sarif_from_a_subfolder_is_relative_to_the_repository_root(cli, tmp_path
     assert uris[0] == uris[1] == uris[2] and uris[0][0] == "src/pkg/auth.py"
 
 
-def test_sarif_rule_descriptions_are_complete(cli, legacy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator import redact
+def test_sarif_rule_descriptions_are_complete(cli, legacy: Path, fresh_redactor: None) -> None:
     from migrator.codemods import KINDS
     from migrator.output.redaction import redact_text
     from migrator.rulefile import load_rules
 
     # every output is redacted, descriptions too: compare with the rationale as a fresh redactor
     # (the CLI's) redacts it, not with what other tests in this process taught this one
-    monkeypatch.setattr(redact, "_known", set())
-    monkeypatch.setattr(redact, "_known_re", None)
     rationale = {r.id: " ".join(redact_text(r.rationale).split()) for r in load_rules((), KINDS)}
     log = json.loads(cli("scan", "--format", "sarif", ".", cwd=legacy).stdout)
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:

@@ -116,15 +116,11 @@ def test_another_detect_secrets_release_is_read_directly(monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize("root", ["examples/legacy-integration", "tests/fixtures/webhooks", "tests/fixtures/url_model"])
-def test_the_tools_own_messages_pass_the_redaction_unchanged(root: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tools_own_messages_pass_the_redaction_unchanged(root: str, fresh_redactor: None) -> None:
     # "Webhook signature: the migrated listener..." read as `signature: <value>` and lost a word
     from pathlib import Path
 
-    from migrator import redact as module
     from migrator.runner import RunOptions, run
-
-    for name, fresh in (("_known", set()), ("_known_re", None), ("_learned", set())):  # nothing other tests taught
-        monkeypatch.setattr(module, name, fresh)
 
     repo = Path(__file__).resolve().parents[2]
     findings = run([repo / root], RunOptions(jobs=1, unsafe_fixes=True)).findings
