@@ -7,14 +7,12 @@ Small runs stay in this process; large ones use a process pool. Workers receive 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrator import bytesearch, redact
+from migrator import bytesearch, redact, workers
 from migrator.codemods import KINDS
 from migrator.discovery import (
     PROJECT_NAMES,
@@ -34,15 +32,6 @@ from migrator.suppression import apply_per_file_ignores
 POOL_THRESHOLD = 48  # candidate files; below this a pool costs more than it saves
 PREFILTER_POOL_THRESHOLD = 4000  # files to screen; reading and screening is cheap per file
 MAX_SCREEN_BYTES = 2_000_000  # configuration files larger than this are data, not configuration
-
-
-def _fork_context():  # type: ignore[no-untyped-def]
-    """Fork where available: workers start in milliseconds and inherit the loaded rules."""
-    if sys.platform.startswith("linux"):
-        import multiprocessing
-
-        return multiprocessing.get_context("fork")
-    return None
 
 
 def _to_read(every_file: list[tuple[Path, str]], hint_kinds: tuple[str, ...]) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -196,7 +185,7 @@ def run(
     if len(to_screen) >= PREFILTER_POOL_THRESHOLD and jobs > 1:
         chunk = -(-len(to_screen) // (jobs * 4))
         batches = [to_screen[i : i + chunk] for i in range(0, len(to_screen), chunk)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+        with workers.pool(jobs) as pool:
             screened = list(pool.map(_screen, batches))
     else:
         screened = [_screen(to_screen)]
@@ -215,9 +204,7 @@ def run(
     pooled = len(files) >= POOL_THRESHOLD and jobs > 1
     if pooled:
         work = [(str(p), d, options.unsafe_fixes, False, options.verify or options.write) for p, d in files]
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=_fork_context(), initializer=_init_worker, initargs=(options.rule_dirs, options.select, options.ignore, options.settings)
-        ) as pool:
+        with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
                 file_results.append(file_result)
                 if progress:

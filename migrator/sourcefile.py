@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from migrator import redact
+from migrator import redact, stopsignals
 
 TEMP_SUFFIX = ".vni-tmp"  # temporary files beside the file they replace; a killed run's are removed by the next
 JOURNAL_SUFFIX = ".vni-journal"  # a cross-file fix being written (migrator/group_write.py)
@@ -153,8 +153,7 @@ def create_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 def _place(path: Path, data: bytes, mode: int, put: Callable[[str, Path], None]) -> None:
     """Write `data` to a temporary file beside `path`, then `put` it there (rename or link)."""
-    held = _hold_signals()
-    try:
+    with stopsignals.held():
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
             file_operation()
@@ -172,13 +171,3 @@ def _place(path: Path, data: bytes, mode: int, put: Callable[[str, Path], None])
                     os.unlink(tmp)
                 except OSError:
                     pass
-    finally:
-        if held is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-def _hold_signals() -> set[signal.Signals] | None:
-    """Block SIGINT and SIGTERM in this thread; returns the previous mask (None where unsupported)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return {signal.Signals(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})}

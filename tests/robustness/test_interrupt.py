@@ -85,3 +85,44 @@ def test_interrupted_fix_leaves_whole_files_and_no_temp_files(trees, tmp_path: P
     again = subprocess.run([sys.executable, "-m", "migrator", "fix", str(tree)], check=False, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stdout
     assert {p.name: p.read_bytes() for p in tree.iterdir()} == new
+
+
+# A stop that lands while the worker pool is being started (between forking a worker and the pool
+# knowing about it) must not leave a worker behind: one would keep the caller's pipes open, so a CI
+# job or a shell pipeline waiting for the output would hang. The signal is sent from inside the
+# first worker start, the narrowest place a real one can land.
+_STOP_WHILE_STARTING_WORKERS = """
+import os, signal, sys
+import multiprocessing.process
+from migrator.cli import main
+
+original = multiprocessing.process.BaseProcess.start
+sent = []
+
+def start(self):
+    original(self)
+    if not sent:
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+multiprocessing.process.BaseProcess.start = start
+sys.argv = ["vni-migrate", "fix", sys.argv[1]]
+main()
+"""
+
+
+def test_stop_while_workers_start_leaves_no_worker_behind(trees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    original, old, new = trees
+    tree = tmp_path / "tree"
+    shutil.copytree(original, tree)
+    process = subprocess.Popen([sys.executable, "-c", _STOP_WHILE_STARTING_WORKERS, str(tree)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _, stderr = process.communicate(timeout=120)  # the pipes close only when every worker is gone
+    except subprocess.TimeoutExpired:
+        subprocess.run(["pkill", "-9", "-f", str(tree)], check=False)
+        process.communicate()
+        pytest.fail("a worker outlived the stopped run and kept its output pipes open")
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "stopped by SIGTERM" in stderr
+    assert {p.name: p.read_bytes() for p in tree.iterdir()} == old  # stopped before anything was written
