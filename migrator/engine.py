@@ -48,6 +48,18 @@ class FileResult:
     digest: str = ""  # of the bytes read, to refuse writing a file that changed during the run
     file: str = ""  # the real path (display may be relative to the working folder)
     created: bool = False  # the fix creates this file (old_text is ""); see write_result
+    learned: tuple[tuple[bytes, tuple[str, ...]], ...] = ()  # from a worker: for `redact.adopt`
+    # The fixes change this file but its texts were not kept: a scan that shows no diff needs only
+    # to know that (a large run would otherwise hold two texts of every file to the end).
+    texts_dropped: bool = False
+
+    @property
+    def changes_file(self) -> bool:
+        return self.texts_dropped or (self.new_text is not None and self.old_text is not None)
+
+    def drop_texts(self, still_changes: bool = False) -> None:
+        self.old_text = self.new_text = None
+        self.texts_dropped = still_changes
 
 
 def python_findings(
@@ -121,12 +133,12 @@ def process_file(
         return result
     result.candidate = True
     result.file = str(path)
-    result.digest = hashlib.sha256(raw).hexdigest()
     try:
         source = sourcefile.decode(path, raw, python=True)
     except sourcefile.SourceError as exc:
         result.problem = FileProblem(display, str(exc), exc.line)
         return result
+    result.digest = source.digest
     result.encoding, result.bom = source.encoding, source.bom
     try:
         new_text, findings, fixed = fix_text(display, source.text, rules, unsafe, settings)

@@ -122,7 +122,7 @@ def _guarded(ctx: ProjectContext, rule: Rule, kind: Kind) -> list[Finding]:
 
 def _new_file(path: Path) -> sourcefile.SourceFile:
     """The empty text a file-creating finding (`extra["creates_file"]`, one `Edit(0, 0, text)`) edits."""
-    return sourcefile.SourceFile(path, "", "utf-8", False, b"")
+    return sourcefile.SourceFile(path, "", "utf-8", False, hashlib.sha256(b"").hexdigest())
 
 
 
@@ -201,7 +201,7 @@ def _fold(
         resolve_structural(source.text, result.findings, unsafe)
     edits, fixed = select_edits(result.findings, unsafe)
     if not edits:  # e.g. a project finding needing review now holds back the worker's fix
-        result.old_text = result.new_text = None
+        result.drop_texts()
         return False
     new_text = apply_edits(source.text, edits)
     if path.suffix in (".py", ".pyi"):
@@ -211,13 +211,13 @@ def _fold(
                 verify(display, new_text, file_rules, unsafe, settings)
         except (SyntaxError, ValueError, VerificationError) as exc:
             result.problem = FileProblem(display, f"project-wide fix not applied: {exc}")
-            result.old_text = result.new_text = None
+            result.drop_texts()
             return True
     for finding in fixed:
         finding.extra["fixed"] = True
-    result.old_text, result.new_text = source.text, new_text
+    result.old_text, result.new_text, result.texts_dropped = source.text, new_text, False
     result.file = str(path)
     result.encoding, result.bom = source.encoding, source.bom
-    result.digest = hashlib.sha256(source.raw).hexdigest()
+    result.digest = source.digest
     result.created = creates
     return False

@@ -297,20 +297,54 @@ def _known_pattern() -> re.Pattern[str] | None:
 
 
 _learned: set[bytes] = set()  # digests of the texts already learned (a file is read by several phases)
-learning = True  # False in worker processes: what they learn never reaches the process that prints
+# In a worker process: what `learn` found, kept for the parent (a worker prints nothing, so what it
+# remembers itself would protect nothing). See `harvest_for_parent`, `harvested` and `adopt`.
+_harvest: list[tuple[bytes, tuple[str, ...]]] | None = None
 
 
 def learn(text: str) -> None:
     """Remember every secret value the patterns find in `text` (a file being read, an option value),
     so that it is redacted wherever it appears later, even away from its key."""
-    if not learning or not text or not _TRIGGER.search(text):
+    if not text or not _TRIGGER.search(text):
         return
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     with _lock:
         if digest in _learned:
             return
         _learned.add(digest)
-    _apply(text, _remember)
+    if _harvest is None:
+        _apply(text, _remember)
+        return
+    values: list[str] = []
+    _apply(text, values.append)
+    _harvest.append((digest, tuple(values)))
+
+
+def harvest_for_parent() -> None:
+    """In a worker process: from now on `learn` keeps what it finds for `harvested`."""
+    global _harvest
+    _harvest = []
+
+
+def harvested() -> tuple[tuple[bytes, tuple[str, ...]], ...]:
+    """What `learn` found since the last call (in a worker), to hand to the parent's `adopt`."""
+    if not _harvest:
+        return ()
+    out = tuple(_harvest)
+    _harvest.clear()
+    return out
+
+
+def adopt(harvest: tuple[tuple[bytes, tuple[str, ...]], ...]) -> None:
+    """Remember what a worker's `learn` found, as if this process had read those texts itself (so
+    it need not read them again to learn them)."""
+    for digest, values in harvest:
+        with _lock:
+            if digest in _learned:
+                continue
+            _learned.add(digest)
+        for value in values:
+            _remember(value)
 
 
 def learn_environment(environ: dict[str, str] | None = None, argv: list[str] | None = None) -> None:

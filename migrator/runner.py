@@ -125,7 +125,8 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
-    # path -> (old text, new text) for every file the fixes change (or would change)
+    changed: set[str] = field(default_factory=set)  # every file the fixes change (or would change)
+    # path -> (old text, new text) of each of them, unless the run kept no texts (a scan without --diff)
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)  # paths in `changes` that the fixes create (old text "")
     files_written: int = 0
@@ -152,14 +153,18 @@ _WORKER_SETTINGS: dict[str, Any] = {}
 
 def _init_worker(rule_dirs: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], settings: dict[str, Any]) -> None:
     global _WORKER_RULES, _WORKER_SETTINGS
-    redact.learning = False  # the parent learns each changed file's text from the result it receives
+    redact.harvest_for_parent()  # the secrets of every text a worker reads go back with its result
     _WORKER_RULES = select_rules(load_rules(rule_dirs, KINDS), select, ignore)
     _WORKER_SETTINGS = settings
 
 
 def _work(args: tuple[str, str, bool, bool, bool]) -> FileResult:
     path, display, unsafe, write, verify = args
-    return process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS, verify)
+    result = process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS, verify)
+    result.learned = redact.harvested()
+    if not (write or verify):
+        result.drop_texts(still_changes=result.changes_file)
+    return result
 
 
 def run(
@@ -206,13 +211,18 @@ def run(
         work = [(str(p), d, options.unsafe_fixes, False, options.verify or options.write) for p, d in files]
         with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
+                redact.adopt(file_result.learned)
+                file_result.learned = ()
                 file_results.append(file_result)
                 if progress:
                     progress(i + 1, len(files))
     else:
         for i, (path, display) in enumerate(files):
-            file_results.append(process_file(path, display, rules, options.unsafe_fixes, False, options.settings,
-                                             options.verify or options.write))
+            file_result = process_file(path, display, rules, options.unsafe_fixes, False, options.settings,
+                                       options.verify or options.write)
+            if not (options.write or options.verify):  # as a worker does
+                file_result.drop_texts(still_changes=file_result.changes_file)
+            file_results.append(file_result)
             if progress:
                 progress(i + 1, len(files))
     file_rules = [r for r in rules if r not in project_rules(rules)]
@@ -223,20 +233,22 @@ def run(
     extra = run_project_checks(context)
     apply_per_file_ignores(extra, options.settings)
     result.problems.extend(context.problems)
-    if extra:
+    if extra or context.dirty:
         file_results.extend(merge(context, extra, options.unsafe_fixes, file_rules, options.settings))
     if options.write:
         write_all(file_results)  # cross-file fixes all or nothing, through a journal
     for file_result in file_results:
-        if pooled and file_result.old_text:  # read in a worker: the redactor here learns its secrets too
-            redact.learn(file_result.old_text)
         result.findings.extend(file_result.findings)
         if file_result.problem:
             result.problems.append(file_result.problem)
-        if file_result.new_text is not None and file_result.old_text is not None:
-            result.changes[file_result.path] = (file_result.old_text, file_result.new_text)
+        if not (options.write or options.verify):  # the project phase recomputed some texts
+            file_result.drop_texts(still_changes=file_result.changes_file)
+        if file_result.changes_file:
+            result.changed.add(file_result.path)
             if file_result.created:
                 result.created.add(file_result.path)
+        if file_result.new_text is not None and file_result.old_text is not None:
+            result.changes[file_result.path] = (file_result.old_text, file_result.new_text)
         if file_result.written:
             result.files_written += 1
     return result

@@ -8,6 +8,7 @@ replaces the original atomically, so an interrupted run never leaves a half-writ
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 import re
@@ -39,7 +40,7 @@ class SourceFile:
     text: str
     encoding: str
     bom: bool
-    raw: bytes
+    digest: str  # sha256 of the bytes read (a large run keeps the text of many files, not their bytes too)
 
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
@@ -78,7 +79,7 @@ def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
         if declared is not None:
             encoding, body = declared
             try:
-                return _learned(SourceFile(path, body.decode(encoding), encoding, False, raw))
+                return _learned(SourceFile(path, body.decode(encoding), encoding, False, _digest(raw)))
             except UnicodeDecodeError as exc:
                 line = body[: exc.start].count(b"\n") + 1
                 raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
@@ -101,7 +102,11 @@ def decode(path: Path, raw: bytes, python: bool = True) -> SourceFile:
         raise SourceError(f"not valid {encoding} text (byte {exc.start})", line) from None
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r}", 1) from None
-    return _learned(SourceFile(path, text, encoding, bom, raw))
+    return _learned(SourceFile(path, text, encoding, bom, _digest(raw)))
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _learned(source: SourceFile) -> SourceFile:

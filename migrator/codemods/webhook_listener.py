@@ -206,7 +206,7 @@ def _pair(ctx, rule: Rule, sender_rule: Rule, sender: PythonContext, site: Sende
         for half in (replacement, *listener_findings, *helpers):  # sender, listener, helper: all files or none
             half.extra["link"] = link
         return [replacement, *listener_findings, *helpers, *notes]
-    _replace(result, finding, replacement)
+    _replace(ctx, result, finding, replacement)
     return [*listener_findings, *notes]
 
 
@@ -313,16 +313,25 @@ def _verify_together(ctx, file_rules: list[Rule], sender_display: str, result, o
     return problems
 
 
-def _replace(result, old: Finding, new: Finding) -> None:  # type: ignore[no-untyped-def]
+def _replace(ctx, result, old: Finding, new: Finding) -> None:  # type: ignore[no-untyped-def]
     """Swap the per-file sender finding for a manual one, withdrawing its fix from the file's new
     text (the merge only recomputes files that get new edits)."""
     result.findings[result.findings.index(old)] = new
-    if not old.extra.get("fixed") or result.old_text is None:
+    if not old.extra.get("fixed") or not result.changes_file:
         return
+    before = result.old_text
+    if before is None:  # a scan that keeps no texts: only whether the file still changes matters
+        source = ctx.source(result.path, Path(result.file or result.path))
+        if source is None:
+            return
+        before = source.text
     chosen, fixed = select_edits(result.findings, unsafe=True)
-    text = apply_edits(result.old_text, chosen)
+    text = apply_edits(before, chosen)
     for finding in fixed:
         finding.extra["fixed"] = True
-    result.new_text = None if text == result.old_text else text
-    if result.new_text is None:
-        result.old_text = None
+    if text == before:
+        result.drop_texts()
+    elif result.texts_dropped:
+        result.drop_texts(still_changes=True)
+    else:
+        result.new_text = text

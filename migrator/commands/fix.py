@@ -94,6 +94,6 @@ def command(
     )
     click.echo(registry.render("findings", "text", result, options), nl=False, err=show_diff, color=options.colour or None)
     if check or show_diff:
-        choices.exit(EXIT_FINDINGS if result.changes or result.problems else EXIT_CLEAN)
+        choices.exit(EXIT_FINDINGS if result.changed or result.problems else EXIT_CLEAN)
     remaining = [f for f in result.findings if not f.suppressed and not f.extra.get("fixed")]
     choices.exit(EXIT_FINDINGS if remaining or result.problems else EXIT_CLEAN)

@@ -124,7 +124,7 @@ def to_data(result: RunResult, root: Path | None = None) -> dict[str, Any]:
     data = sarif_log([f.to_json() for f in result.findings], result.rules, [str(p) for p in result.problems], root=root)
     # what `vni-migrate fix` would do for the findings reported here (a CI gate reads it: one scan)
     pending = [f for f in result.findings if not f.suppressed and f.extra.get("fixed")]
-    data["runs"][0]["properties"] = {"fixesPending": len(pending), "filesChanged": len(result.changes)}
+    data["runs"][0]["properties"] = {"fixesPending": len(pending), "filesChanged": len(result.changed)}
     return data
 
 

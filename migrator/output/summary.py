@@ -17,8 +17,8 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_rule": dict(sorted(Counter(f.rule for f in active).items())),
         "by_fix": {s: sum(1 for f in active if f.fix.value == s) for s in ("safe", "review", "manual")},
         "suppressed": sum(1 for f in result.findings if f.suppressed),
-        "fixes_pending": 0 if result.files_written else len(result.changes),
-        "files_changed": len(result.changes),
+        "fixes_pending": 0 if result.files_written else len(result.changed),
+        "files_changed": len(result.changed),
         "files_written": result.files_written,
         "problems": len(result.problems),
     }

@@ -67,6 +67,7 @@ def stub_run(paths: list[Path], options: Any) -> Any:
                 for edit in sorted(edits, key=lambda e: e.start, reverse=True):
                     new = new[:edit.start] + edit.replacement + new[edit.end:]
                 result.changes[str(path)] = (text, new)
+                result.changed.add(str(path))
     return result
 
 

@@ -35,3 +35,27 @@ def test_planted_secrets_are_in_the_code_but_in_no_output(engine: str, tmp_path:
     # the report still shows the code around the secret, redacted
     assert "[redacted]" in outputs["html"] and "[redacted]" in outputs["markdown"]
     assert json.loads(outputs["json"])["diffs"]
+
+
+def test_a_secret_read_only_by_a_worker_process_is_redacted_in_the_parents_output(tmp_path: Path) -> None:
+    """A large run reads files in worker processes; what their redactor learns must reach the
+    process that prints. The value shows up on a diff context line far from its key."""
+    import subprocess
+    import sys
+
+    secret = "Zq8vW2pLk9Xr4tYbQ7mN"
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    filler = "\n".join(f"X_{n} = {n}" for n in range(12))
+    for i in range(60):  # enough files for the worker pool
+        note = f'NOTE = "{secret}"\n' if i == 37 else ""
+        key = f'client_secret = "{secret}"\n' if i == 37 else ""
+        (tree / f"m{i:02d}.py").write_text(f'{key}{filler}\n{note}URL = "https://integration.visma.net/API/controller/api/v1/customer"\n')
+    assert secret in (tree / "m37.py").read_text()
+    for args in (["scan", "--diff"], ["scan", "--format", "json"], ["fix", "--diff"]):
+        done = subprocess.run([sys.executable, "-m", "migrator", *args, str(tree)], capture_output=True, text=True, check=False)
+        assert done.returncode == 1, done.stderr
+        assert "m37.py" in done.stdout  # the file is in the output
+        assert secret not in done.stdout + done.stderr, args
+    diff = subprocess.run([sys.executable, "-m", "migrator", "scan", "--diff", str(tree)], capture_output=True, text=True, check=False).stdout
+    assert 'NOTE = "[redacted]"' in diff  # the context line is there, redacted
