@@ -19,7 +19,7 @@ import io
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +41,28 @@ def _printable(text: str) -> str:
     if not any("\udc80" <= c <= "\udcff" for c in text):
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """`text` in pieces of about a megabyte, each ending before a line that starts in its first
+    column: a long report is redacted piece by piece (not copied whole several times over), and
+    no indented block (a YAML `key: |` value) is cut in two."""
+    start = 0
+    while len(text) - start > _PIECE:
+        cut = start + _PIECE
+        while True:
+            cut = text.find("\n", cut)
+            if cut < 0 or cut + 1 >= len(text) or not text[cut + 1].isspace():
+                break
+            cut += 1
+        if cut < 0 or cut + 1 >= len(text):
+            break
+        yield text[start : cut + 1]
+        start = cut + 1
+    yield text[start:] if start else text
 
 
 class RedactingStream(io.TextIOBase):
@@ -65,7 +87,8 @@ class RedactingStream(io.TextIOBase):
             cut = max(self._pending.rfind("\n"), self._pending.rfind("\r")) + 1
             if cut:
                 ready, self._pending = self._pending[:cut], self._pending[cut:]
-                self.inner.write(_printable(_redact.redact(ready)))
+                for piece in _pieces(ready):
+                    self.inner.write(_printable(_redact.redact(piece)))
         return len(text)
 
     def flush(self) -> None:

@@ -29,7 +29,7 @@ from migrator.python.literals import (
     source_span,
     text_value,
 )
-from migrator.python.resolve import Resolution, Resolver, children, dotted_name
+from migrator.python.resolve import Resolution, Resolver, dotted_name
 
 OPAQUE = "\ue000"
 
@@ -152,6 +152,10 @@ class LineIndex:
         )
 
 
+_WITHS = frozenset({ast.With, ast.AsyncWith})
+_BODIES = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
+
+
 def _is_str_constant(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
@@ -183,12 +187,13 @@ class _Analyzer:
         self._client_spec: str | None = None
         self._current_client: str | None = None
         for node in self.resolver.nodes:
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
+            kind = type(node)  # ast classes are never subclassed: a set lookup is exact
+            if kind in _WITHS:
+                for item in node.items:  # type: ignore[attr-defined]
                     if isinstance(item.optional_vars, ast.Name):
                         self.with_bindings[item.optional_vars.id] = item.context_expr
-            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                for stmt in node.body:
+            elif kind in _BODIES:
+                for stmt in node.body:  # type: ignore[attr-defined]
                     if isinstance(stmt, ast.Expr) and _is_str_constant(stmt.value):
                         self.docstrings.add(id(stmt.value))
 
@@ -393,7 +398,7 @@ class _Analyzer:
                     self._analyse(current, parts, "concat")
                     stack.extend(self._opaque_children(current))
                     continue
-            stack.extend(children(current))
+            stack.extend(self.resolver.children(current))
 
     @staticmethod
     def _is_string_root(node: ast.expr) -> bool:

@@ -126,3 +126,25 @@ def test_the_tools_own_messages_pass_the_redaction_unchanged(root: str, fresh_re
     findings = run([repo / root], RunOptions(jobs=1, unsafe_fixes=True)).findings
     assert findings
     assert [f.message for f in findings if redact(f.message) != f.message] == []
+
+
+def test_a_long_write_is_redacted_in_pieces_exactly_as_it_is_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of hundreds of thousands of lines is redacted a megabyte at a time (fewer copies of
+    it in memory); pieces end before a line in the first column, so a folded YAML secret is never
+    cut from its key."""
+    import io
+
+    from migrator.output import redaction
+
+    block = "clientSecret: >-\n  s3cr3tF0ldedValue\n  s3cr3tF0ldedMore\nnext: 1\n"
+    text = "".join(f"m{i}.py:1:1 VNI001 password = 'pw{i:04d}x'\n" + (block if i % 7 == 0 else "") for i in range(200))
+    whole = redact(text)
+    assert "s3cr3tF0lded" not in whole and "pw0001x" not in whole
+    for size in (1, 16, 100, 1000):
+        monkeypatch.setattr(redaction, "_PIECE", size)
+        assert len(list(redaction._pieces(text))) > 1
+        sink = io.StringIO()
+        stream = redaction.RedactingStream(sink)
+        stream.write(text)
+        stream.flush()
+        assert sink.getvalue() == whole, size
