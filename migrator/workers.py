@@ -46,7 +46,10 @@ def _serve(conn: Connection, initializer: Callable[..., None] | None, initargs: 
     if initializer is not None:
         initializer(*initargs)
     while True:
-        request = conn.recv()
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):  # the parent is gone (killed): nobody wants the answers
+            return
         if request is None:
             return
         function, batch = request
