@@ -118,8 +118,8 @@ def process_file(
 ) -> FileResult:
     """Analyse (and optionally fix) one file. `settings`: run-wide values for the rule kinds
     (e.g. "background" endpoints, "timings" results), plain data so workers can receive them.
-    `verify_fixes=False` (a scan that shows no diff) skips the second analysis of the fixed text:
-    nothing is written or shown, so only the findings matter."""
+    `verify_fixes=False` (a scan that shows no diff) skips the second analysis of the fixed text
+    and keeps neither text: nothing is written or shown, so only the findings matter."""
     result = FileResult(display)
     try:
         raw = path.read_bytes()
@@ -159,8 +159,8 @@ def process_file(
         finding.extra["fixed"] = True
     if new_text == source.text:
         return result
-    if not verify_fixes and not write:
-        result.old_text, result.new_text = source.text, new_text
+    if not verify_fixes and not write:  # nothing is shown or written: only that the file would change
+        result.texts_dropped = True
         return result
     try:
         verify(display, new_text, rules, unsafe, settings)

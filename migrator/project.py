@@ -125,7 +125,6 @@ def _new_file(path: Path) -> sourcefile.SourceFile:
     return sourcefile.SourceFile(path, "", "utf-8", False, hashlib.sha256(b"").hexdigest())
 
 
-
 def merge(
     ctx: ProjectContext, extra: list[Finding], unsafe: bool, file_rules: list[Rule], settings: dict[str, Any] | None = None
 ) -> list[FileResult]:

@@ -162,8 +162,6 @@ def _work(args: tuple[str, str, bool, bool, bool]) -> FileResult:
     path, display, unsafe, write, verify = args
     result = process_file(Path(path), display, _WORKER_RULES, unsafe, write, _WORKER_SETTINGS, verify)
     result.learned = redact.harvested()
-    if not (write or verify):
-        result.drop_texts(still_changes=result.changes_file)
     return result
 
 
@@ -206,9 +204,10 @@ def run(
     result.problems.extend(FileProblem(p, m) for p, m in discovery.problems)
     result.files_scanned = scanned
     file_results: list[FileResult] = []
+    verify = options.verify or options.write  # fixed texts analysed again (and kept) unless nothing shows or writes them
     pooled = len(files) >= POOL_THRESHOLD and jobs > 1
     if pooled:
-        work = [(str(p), d, options.unsafe_fixes, False, options.verify or options.write) for p, d in files]
+        work = [(str(p), d, options.unsafe_fixes, False, verify) for p, d in files]
         with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
                 redact.adopt(file_result.learned)
@@ -218,17 +217,13 @@ def run(
                     progress(i + 1, len(files))
     else:
         for i, (path, display) in enumerate(files):
-            file_result = process_file(path, display, rules, options.unsafe_fixes, False, options.settings,
-                                       options.verify or options.write)
-            if not (options.write or options.verify):  # as a worker does
-                file_result.drop_texts(still_changes=file_result.changes_file)
-            file_results.append(file_result)
+            file_results.append(process_file(path, display, rules, options.unsafe_fixes, False, options.settings, verify))
             if progress:
                 progress(i + 1, len(files))
     file_rules = [r for r in rules if r not in project_rules(rules)]
     context = ProjectContext(
         list(paths), every_file, {r.path: r for r in file_results}, rules, options.listener_url, hints=hints, settings=options.settings, screened=True,
-        verify_fixes=options.verify or options.write,
+        verify_fixes=verify,
     )
     extra = run_project_checks(context)
     apply_per_file_ignores(extra, options.settings)
@@ -241,7 +236,7 @@ def run(
         result.findings.extend(file_result.findings)
         if file_result.problem:
             result.problems.append(file_result.problem)
-        if not (options.write or options.verify):  # the project phase recomputed some texts
+        if not verify:  # texts the project phase recomputed: kept no longer than the others
             file_result.drop_texts(still_changes=file_result.changes_file)
         if file_result.changes_file:
             result.changed.add(file_result.path)
