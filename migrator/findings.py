@@ -101,6 +101,32 @@ class Finding:
         return data
 
 
+class Interner:
+    """One copy of each distinct string the findings of a run hold. A large run keeps hundreds of
+    thousands of findings to the end, and their messages, snippets and URLs repeat across files
+    (the same endpoint, the same header): each arrives from a worker as a copy of its own."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        return self._seen.setdefault(text, text)
+
+    def findings(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            finding.message = self(finding.message)
+            finding.snippet = self(finding.snippet)
+            finding.path = self(finding.path)
+            if finding.replacement is not None:
+                finding.replacement = self(finding.replacement)
+            extra = finding.extra
+            for key, value in extra.items():
+                if isinstance(value, str):
+                    extra[key] = self(value)
+                elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+                    value[:] = [self(item) for item in value]
+
+
 @dataclass
 class FileProblem:
     """A file the tool could not handle (unparseable, binary, unreadable...). It is left untouched."""

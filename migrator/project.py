@@ -23,6 +23,10 @@ from migrator.kind import Kind, kind_of
 from migrator.rulefile import Rule, RulePatternError
 from migrator.structural import resolve as resolve_structural
 
+# Characters of file text the project phase keeps at once; a file read again after that is re-read
+# (and must be unchanged). A tree of 8,000 modules holds about 80 million.
+TEXT_CACHE_CHARS = 16_000_000
+
 
 @dataclass
 class ProjectContext:
@@ -47,7 +51,11 @@ class ProjectContext:
         if self.screened:
             return path in self.hints.get(f"{kind}:{tag}", ())
         return fallback()
+    # The texts read so far, oldest first, up to TEXT_CACHE_CHARS: a file read again must have the
+    # digest it was first read with (by a worker or here), so every kind and the merge see one text.
     _texts: dict[str, sourcefile.SourceFile | None] = field(default_factory=dict)
+    _cached_chars: int = 0
+    _digests: dict[str, str] = field(default_factory=dict)
     _trees: dict[str, tuple[sourcefile.SourceFile, ast.Module] | None] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
@@ -59,15 +67,32 @@ class ProjectContext:
         return str(path)
 
     def source(self, display: str, path: Path) -> sourcefile.SourceFile | None:
-        if display not in self._texts:
-            python = path.suffix in (".py", ".pyi")
-            try:
-                self._texts[display] = sourcefile.read(path, python=python)
-            except sourcefile.SourceError as exc:
-                self._texts[display] = None
-                if not python:  # the per-file phase reports Python files; nothing is skipped silently
-                    self.problems.append(FileProblem(display, f"{exc}; not checked", exc.line))
-        return self._texts[display]
+        if display in self._texts:
+            return self._texts[display]
+        python = path.suffix in (".py", ".pyi")
+        try:
+            source: sourcefile.SourceFile | None = sourcefile.read(path, python=python)
+        except sourcefile.SourceError as exc:
+            source = None
+            if not python:  # the per-file phase reports Python files; nothing is skipped silently
+                self.problems.append(FileProblem(display, f"{exc}; not checked", exc.line))
+        if source is not None:
+            first = self._digests.setdefault(display, self._first_digest(display) or source.digest)
+            if source.digest != first:
+                self.problems.append(FileProblem(display, "changed while vni-migrate ran; left untouched"))
+                source = None
+        self._texts[display] = source
+        if source is not None:
+            self._cached_chars += len(source.text)
+            while self._cached_chars > TEXT_CACHE_CHARS and len(self._texts) > 1:
+                oldest = next(iter(self._texts))
+                dropped = self._texts.pop(oldest)
+                self._cached_chars -= len(dropped.text) if dropped is not None else 0
+        return source
+
+    def _first_digest(self, display: str) -> str:
+        result = self.results.get(display)
+        return result.digest if result is not None else ""
 
     def python(self, display: str, path: Path) -> tuple[sourcefile.SourceFile, ast.Module] | None:
         """A Python file's text and tree, parsed once per run however many kinds ask (None if it

@@ -6,6 +6,7 @@ Small runs stay in this process; large ones use a process pool. Workers receive 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from migrator.discovery import (
     Discovery,
 )
 from migrator.engine import FileResult, process_file
-from migrator.findings import FileProblem, Finding
+from migrator.findings import FileProblem, Finding, Interner
 from migrator.group_write import recover, write_all
 from migrator.kind import Kind
 from migrator.prefilter import NEEDLES, is_candidate
@@ -171,6 +172,13 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Scan (and with options.write, fix) every candidate file under `paths`."""
+    try:
+        return _run(paths, options, progress)
+    finally:
+        gc.unfreeze()  # what the run froze is the caller's to collect again (a test process runs many)
+
+
+def _run(paths: list[Path], options: RunOptions, progress: Callable[[int, int], None] | None) -> RunResult:
     every_rule = load_rules(options.rule_dirs, KINDS)
     rules = select_rules(every_rule, options.select, options.ignore)
     # suppressions naming an id no rule has are reported (VNI900); deselected rules are not unknown
@@ -206,13 +214,18 @@ def run(
     file_results: list[FileResult] = []
     verify = options.verify or options.write  # fixed texts analysed again (and kept) unless nothing shows or writes them
     pooled = len(files) >= POOL_THRESHOLD and jobs > 1
+    interned = Interner()
     if pooled:
         work = [(str(p), d, options.unsafe_fixes, False, verify) for p, d in files]
         with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
             for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
                 redact.adopt(file_result.learned)
                 file_result.learned = ()
+                interned.findings(file_result.findings)
                 file_results.append(file_result)
+                # Received results live to the end of the run and hold no cycles: frozen, the
+                # collector stops walking all of them again as more arrive.
+                gc.freeze()
                 if progress:
                     progress(i + 1, len(files))
     else:

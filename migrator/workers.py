@@ -12,6 +12,7 @@ process group, and the parent ends them), and are terminated the moment the pare
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -45,6 +46,9 @@ def _serve(conn: Connection, initializer: Callable[..., None] | None, initargs: 
     stopsignals.let_through()
     if initializer is not None:
         initializer(*initargs)
+    # What the worker inherited and loaded (modules, rules) lives as long as it does: frozen, the
+    # collector stops walking it again for every file (a fifth of a large run's CPU time).
+    gc.freeze()
     while True:
         try:
             request = conn.recv()

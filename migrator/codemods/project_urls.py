@@ -87,6 +87,8 @@ class _Intervals:
 
 
 class _Member:
+    __slots__ = ("display", "span", "piece")
+
     def __init__(self, display: str, span: SpanText, piece: Piece) -> None:
         self.display, self.span, self.piece = display, span, piece
 
@@ -107,78 +109,61 @@ class _Member:
 
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
-    texts: list[tuple[str, Path, SpanText]] = []
-    chosen = screening.candidates(ctx)
-    for path, display in chosen:
-        if not model_files.editable(path):
-            continue
-        source = ctx.source(display, path)
-        if source is not None:
-            texts.append((display, path, SpanText(display, source.text)))
-    if not texts:
-        return []
-    visma_project = any("visma.net" in span.text.lower() for _, _, span in texts)
-    # Strings that are only `/API/controller` may turn `api/v1/...` paths into pieces: read on until
-    # no new file joins (two rounds at most: segments, then the paths after them).
-    api_v = False
-    for _ in range(2):
-        api_v = any(has_controller_base(span.text) for _, _, span in texts)
-        needles = ((b"api/v",) if api_v else ()) + (SEGMENT_NEEDLES if visma_project else ())
-        seen = {path for _, path, _ in texts}
-        added = screening.other_files(ctx, needles, seen) if needles else []
-        for path, display in added:
+    # Texts are read through the context (its cache is bounded) and kept only where a piece needs
+    # its file's text: a tree of thousands of modules is not held whole.
+    files: list[tuple[str, Path]] = []
+    marks: dict[str, tuple[bool, bool]] = {}  # display -> (names a Visma host, holds an `/API/controller` base)
+
+    def read(pairs: Iterable[tuple[Path, str]]) -> None:
+        for path, display in pairs:
             source = ctx.source(display, path)
             if source is not None:
-                texts.append((display, path, SpanText(display, source.text)))
-        if not added:
+                files.append((display, path))
+                marks[display] = ("visma.net" in source.text.lower(), has_controller_base(source.text))
+
+    read((path, display) for path, display in screening.candidates(ctx) if model_files.editable(path))
+    if not files:
+        return []
+    visma_project = any(visma for visma, _ in marks.values())
+    # Strings that are only `/API/controller` may turn `api/v1/...` paths into pieces: read on until
+    # no new file joins (two rounds at most: segments, then the paths after them).
+    for _ in range(2):
+        api_v = any(base for _, base in marks.values())
+        needles = ((b"api/v",) if api_v else ()) + (SEGMENT_NEEDLES if visma_project else ())
+        before = len(files)
+        if needles:
+            read(screening.other_files(ctx, needles, {path for _, path in files}))
+        if len(files) == before:
             break
-    api_v = any(has_controller_base(span.text) for _, _, span in texts)
+    api_v = any(base for _, base in marks.values())
     existing = _existing_findings(ctx)
-    members: list[_Member] = []
-    covered: list[tuple[_Member, list[Finding]]] = []
-    retired: list[_Member] = []
-    held: list[Finding] = []
-    unexplained: list[Finding] = []
-    for display, path, span in texts:
-        mine = existing.get(display, [])
-        by_edit = _Intervals([(e.start, e.end, i) for i, f in enumerate(mine) for e in f.edits])
-        by_line = _Intervals([(f.line, f.end_line + 1, i) for i, f in enumerate(mine)])
-        for piece in file_pieces(path, span.text, api_v, visma_project):
-            member = _Member(display, span, piece)
-            covering = [mine[i] for i in by_edit.overlapping(piece.start, piece.end)]
-            line = member.line
-            refused = [mine[i] for i in by_line.overlapping(line, line + 1) if _refused(mine[i], member)]
-            if piece.replacement is None and piece.role is not Role.RETIRED:
-                lone = span.finding(rule, piece.start, piece.end,
-                                    f"A lone piece of the old prefix ({piece.text}): the slashes around it belong to the "
-                                    "strings it is joined with, so it cannot be rewritten on its own; change it by hand",
-                                    fix=FixSafety.MANUAL, extra={"role": piece.role.value})
-                unexplained.append(lone)
-                if not lone.suppressed:  # a suppression says it is not part of a Visma URL
-                    held.append(lone)
-            elif refused and not covering and piece.role is not Role.RETIRED:
-                held.extend(refused)  # an analysis proved this piece cannot be rewritten safely
-            elif piece.role is Role.RETIRED:
-                retired.append(member)
-            elif covering:
-                covered.append((member, covering))
-            elif piece.changes:
-                members.append(member)
-    out: list[Finding] = list(unexplained)
-    out.extend(_retired_findings(rule, retired, existing))
+    found = _Pieces()
+    covered_files: list[tuple[str, Path]] = []
+    for display, path in files:
+        mine = _classify(ctx, rule, display, path, existing.get(display, []), api_v, visma_project)
+        found.add(mine)
+        if mine.covered:
+            covered_files.append((display, path))
+    out: list[Finding] = list(found.unexplained)
+    out.extend(_retired_findings(rule, found.retired, existing))
+    members = found.members
     if not members:
         return out
+    # Pieces another rule rewrites join the model only when it has work: classified again, so a
+    # proved tree does not hold every piece of every file meanwhile.
+    covered = [c for display, path in covered_files
+               for c in _classify(ctx, rule, display, path, existing.get(display, []), api_v, visma_project).covered]
     everything = members + [c for c, _ in covered]
     bases = [m for m in everything if m.piece.role in _BASE_SIDE]
     paths = [m for m in everything if m.piece.role not in _BASE_SIDE]
-    if not paths and not _has_new_paths(ctx, texts):
+    if not paths and not _has_new_paths(ctx, files):
         return out  # a lone base whose paths are nowhere in the tree: the per-file finding asks a person
-    found = [_member_finding(rule, m, bases, paths) for m in members]
-    out.extend(found)
+    made = [_member_finding(rule, m, bases, paths) for m in members]
+    out.extend(made)
     linked = {id(f): f for _, fs in covered for f in fs}
     linked.update({id(f): f for fs in existing.values() for f in fs if _test_url(f)})
-    group = found + list(linked.values())
-    _hold_together(ctx, group, held[0] if held else None)
+    group = made + list(linked.values())
+    _hold_together(ctx, group, found.held[0] if found.held else None)
     _answer(ctx, members)
     if not bases:
         out.extend(_external_base_findings(rule, paths))
@@ -186,10 +171,61 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     return out
 
 
-def _has_new_paths(ctx, texts: list[tuple[str, Path, SpanText]]) -> bool:  # type: ignore[no-untyped-def]
-    if any(_NEW_PATH.search(span.text.lower().encode("utf-8", "replace")) for _, _, span in texts):
-        return True
-    seen = {path for _, path, _ in texts}
+class _Pieces:
+    """One file's pieces (or a project's), by what the model does with them."""
+
+    def __init__(self) -> None:
+        self.members: list[_Member] = []  # the model rewrites them
+        self.covered: list[tuple[_Member, list[Finding]]] = []  # another rule's edits rewrite them
+        self.retired: list[_Member] = []
+        self.held: list[Finding] = []  # findings that say the group cannot be rewritten safely
+        self.unexplained: list[Finding] = []
+
+    def add(self, other: _Pieces) -> None:
+        self.members += other.members
+        self.retired += other.retired
+        self.held += other.held
+        self.unexplained += other.unexplained
+
+
+def _classify(ctx, rule: Rule, display: str, path: Path, mine: list[Finding], api_v: bool, visma_project: bool) -> _Pieces:  # type: ignore[no-untyped-def]
+    out = _Pieces()
+    source = ctx.source(display, path)
+    if source is None:  # changed since it was first read: the context reported it
+        return out
+    span = SpanText(display, source.text)
+    by_edit = _Intervals([(e.start, e.end, i) for i, f in enumerate(mine) for e in f.edits])
+    by_line = _Intervals([(f.line, f.end_line + 1, i) for i, f in enumerate(mine)])
+    for piece in file_pieces(path, span.text, api_v, visma_project):
+        member = _Member(display, span, piece)
+        covering = [mine[i] for i in by_edit.overlapping(piece.start, piece.end)]
+        line = member.line
+        refused = [mine[i] for i in by_line.overlapping(line, line + 1) if _refused(mine[i], member)]
+        if piece.replacement is None and piece.role is not Role.RETIRED:
+            lone = span.finding(rule, piece.start, piece.end,
+                                f"A lone piece of the old prefix ({piece.text}): the slashes around it belong to the "
+                                "strings it is joined with, so it cannot be rewritten on its own; change it by hand",
+                                fix=FixSafety.MANUAL, extra={"role": piece.role.value})
+            out.unexplained.append(lone)
+            if not lone.suppressed:  # a suppression says it is not part of a Visma URL
+                out.held.append(lone)
+        elif refused and not covering and piece.role is not Role.RETIRED:
+            out.held.extend(refused)  # an analysis proved this piece cannot be rewritten safely
+        elif piece.role is Role.RETIRED:
+            out.retired.append(member)
+        elif covering:
+            out.covered.append((member, covering))
+        elif piece.changes:
+            out.members.append(member)
+    return out
+
+
+def _has_new_paths(ctx, files: list[tuple[str, Path]]) -> bool:  # type: ignore[no-untyped-def]
+    for display, path in files:
+        source = ctx.source(display, path)
+        if source is not None and _NEW_PATH.search(source.text.lower().encode("utf-8", "replace")):
+            return True
+    seen = {path for _, path in files}
     return any(_new_path_file(path) for path, _ in ctx.files if path not in seen and model_files.editable(path))
 
 

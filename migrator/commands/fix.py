@@ -25,7 +25,7 @@ from migrator.cli_options import (
     pop_output_choices,
 )
 from migrator.output import registry
-from migrator.output.diff import unified_diff
+from migrator.output.diff import diff_pieces
 
 
 @click.command("fix")
@@ -81,7 +81,8 @@ def command(
         if known and not choices.quiet:
             click.echo(f"vni-migrate: baseline {baseline_file}: {len(known)} known findings left alone", err=True)
     if show_diff:
-        click.echo(unified_diff(result), nl=False)
+        for piece in diff_pieces(result):  # one file's diff at a time
+            click.echo(piece, nl=False)
     stream = sys.stderr if show_diff else sys.stdout
     options = registry.RenderOptions(
         colour=choices.use_colour(stream),
@@ -92,7 +93,8 @@ def command(
         quiet=choices.quiet,
         verbose=choices.verbose,
     )
-    click.echo(registry.render("findings", "text", result, options), nl=False, err=show_diff, color=options.colour or None)
+    for piece in registry.pieces("findings", "text", result, options):  # a long report is printed as it is made
+        click.echo(piece, nl=False, err=show_diff, color=options.colour or None)
     if check or show_diff:
         choices.exit(EXIT_FINDINGS if result.changed or result.problems else EXIT_CLEAN)
     remaining = [f for f in result.findings if not f.suppressed and not f.extra.get("fixed")]

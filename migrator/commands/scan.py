@@ -22,7 +22,7 @@ from migrator.cli_options import (
     pop_output_choices,
 )
 from migrator.output import registry
-from migrator.output.diff import unified_diff
+from migrator.output.diff import diff_pieces
 from migrator.output.paths import repository_root
 from migrator.output.redaction import write_output
 
@@ -115,16 +115,18 @@ def command(
         verbose=choices.verbose,
         root=repository_root(list(paths)) if fmt != "text" else None,
     )
-    rendered = registry.render("findings", fmt, result, render_options)
+    rendered = registry.pieces("findings", fmt, result, render_options)
     if output:
         try:
-            write_output(output, rendered)  # redacted, atomic
+            write_output(output, "".join(rendered))  # redacted, atomic
         except OSError as exc:
             fail(f"{output}: cannot write: {exc.strerror or exc}")
     else:
-        click.echo(rendered, nl=False, color=render_options.colour or None)  # click strips colour off a terminal
+        for piece in rendered:  # a long report is printed as it is made
+            click.echo(piece, nl=False, color=render_options.colour or None)  # click strips colour off a terminal
     if show_diff:
-        click.echo(unified_diff(result), nl=False)
+        for piece in diff_pieces(result):  # one file's diff at a time
+            click.echo(piece, nl=False)
     if not choices.quiet:
         for note in notes:
             click.echo(f"vni-migrate: {note}", err=True)

@@ -12,16 +12,21 @@ from migrator.runner import RunResult
 def unified_diff(result: RunResult) -> str:
     """One diff for every changed file, in path order; new files diff against /dev/null. Not redacted
     here: it is printed (the redacting stdout) or written (`write_output`), and both redact."""
-    chunks: list[str] = []
+    return "".join(diff_pieces(result))
+
+
+def diff_pieces(result: RunResult) -> Iterator[str]:
+    """`unified_diff` one file at a time (each piece starts at a `---` line), to print as it is made."""
     for path in sorted(result.changes):
         old, new = result.changes[path]
-        chunks.extend(
+        chunks = list(
             _unified(old.splitlines(keepends=True), new.splitlines(keepends=True),
                      "/dev/null" if path in result.created else f"a/{path}", f"b/{path}")
         )
         if chunks and not chunks[-1].endswith(("\n", "\r")):
             chunks.append("\n\\ No newline at end of file\n")
-    return "".join(chunks)
+        if chunks:
+            yield "".join(chunks)
 
 
 _Tag = Literal["replace", "delete", "insert", "equal"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # The format modules in the order their formats are offered (the first of a subject is its
 # default). Every other module of this folder is imported too, so a new format is one new module
@@ -45,11 +45,16 @@ class RenderOptions:
     root: Path | None = None  # the repository root that paths are made relative to (SARIF, GitLab)
 
 
+# What a renderer returns: the whole text, or its pieces in order (a long report, written as made).
+Renderer = Callable[[Any, "RenderOptions"], str | Iterable[str]]
+R = TypeVar("R", bound=Renderer)
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     name: str
     subject: str
-    render: Callable[[Any, RenderOptions], str]
+    render: Renderer
     help: str
 
 
@@ -57,10 +62,10 @@ _FORMATS: dict[tuple[str, str], OutputFormat] = {}
 _loaded = False
 
 
-def output_format(name: str, subject: str, help: str) -> Callable[[Callable[[Any, RenderOptions], str]], Callable[[Any, RenderOptions], str]]:
-    """Register `render(subject_value, options) -> str` as format `name` for `subject`."""
+def output_format(name: str, subject: str, help: str) -> Callable[[R], R]:
+    """Register `render(subject_value, options) -> str` (or an iterable of its pieces) as format `name` for `subject`."""
 
-    def register(render: Callable[[Any, RenderOptions], str]) -> Callable[[Any, RenderOptions], str]:
+    def register(render: R) -> R:
         key = (subject, name)
         if key in _FORMATS and _FORMATS[key].render is not render:
             raise ValueError(f"output format {name!r} for {subject} registered twice")
@@ -107,7 +112,17 @@ def get(subject: str, name: str) -> OutputFormat:
 
 def render(subject: str, name: str, value: Any, options: RenderOptions | None = None) -> str:
     """Render `value` in format `name`."""
-    return get(subject, name).render(value, options or RenderOptions())
+    return "".join(pieces(subject, name, value, options))
+
+
+def pieces(subject: str, name: str, value: Any, options: RenderOptions | None = None) -> Iterator[str]:
+    """Render `value` in format `name`, in the pieces the format makes: a renderer returns one
+    string, or yields pieces of a long report so that it can be written as it is made."""
+    rendered = get(subject, name).render(value, options or RenderOptions())
+    if isinstance(rendered, str):
+        yield rendered
+    else:
+        yield from rendered
 
 
 def formats_help(subject: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import click
 
@@ -106,15 +107,19 @@ def summary_line(result: RunResult, mode: str) -> str:
 
 
 @output_format("text", "findings", "one line per finding, sorted by path and position, and a summary")
-def render_text(result: RunResult, options: RenderOptions) -> str:
+def render_text(result: RunResult, options: RenderOptions) -> Iterator[str]:
+    """The report in pieces of a few thousand lines: a run with hundreds of thousands of findings
+    is written as it is made, not held as one string beside its lines."""
     shown = [f for f in result.findings if options.findings and (options.show_suppressed or not f.suppressed)]
     if options.mode == "fix":  # after fixing, list what is left, as ruff does
         shown = [f for f in shown if not f.extra.get("fixed")]
     shown.sort(key=sort_key)
+    lines: list[str] = []
     if options.statistics:
         lines = statistics_lines(result, [f for f in shown if not f.suppressed])
     else:
-        lines = [finding_line(f, options.colour) for f in shown]
+        for start in range(0, len(shown), _PIECE_LINES):
+            yield "".join(finding_line(f, options.colour) + "\n" for f in shown[start : start + _PIECE_LINES])
     lines.extend(str(problem) for problem in sorted(result.problems, key=lambda p: (p.path, p.line or 0)))
     if options.show_explanations and shown and not options.statistics:
         lines.append("")
@@ -128,7 +133,11 @@ def render_text(result: RunResult, options: RenderOptions) -> str:
         lines.append(summary_line(result, options.mode))
     # Not redacted here: the text is printed (the redacting stdout) or written (`write_output`), and
     # both redact; doing it twice cost an eighth of a scan with thousands of findings.
-    return "\n".join(lines) + "\n" if lines else ""
+    if lines:
+        yield "\n".join(lines) + "\n"
+
+
+_PIECE_LINES = 4096
 
 
 def render(
@@ -136,4 +145,4 @@ def render(
 ) -> str:
     """The text report (kept for callers of the old signature; `mode="check"` means a dry run)."""
     mode = "dry-run" if mode == "check" else mode
-    return render_text(result, RenderOptions(colour=colour, show_suppressed=show_suppressed, mode=mode, findings=findings))
+    return "".join(render_text(result, RenderOptions(colour=colour, show_suppressed=show_suppressed, mode=mode, findings=findings)))

@@ -36,7 +36,7 @@ class Role(str, Enum):
     RETIRED = "retired"  # a retired VNI endpoint written as a relative path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the project phase holds every piece of every file
 class Piece:
     role: Role
     start: int  # offsets into the text
