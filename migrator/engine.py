@@ -17,6 +17,7 @@ from migrator import sourcefile
 from migrator.edits import apply_edits, select_edits
 from migrator.findings import FileProblem, Finding, FixSafety, Severity
 from migrator.kind import kind_of
+from migrator.packed import PackableText
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
 from migrator.rulefile import Rule, RulePatternError
@@ -39,8 +40,9 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     problem: FileProblem | None = None
-    old_text: str | None = None
-    new_text: str | None = None  # set when fixes change the file
+    # Set when fixes change the file. A large run packs them (`pack_texts`) while it holds them.
+    old_text: PackableText = PackableText()
+    new_text: PackableText = PackableText()
     written: bool = False
     candidate: bool = False
     encoding: str = "utf-8"
@@ -60,6 +62,18 @@ class FileResult:
     def drop_texts(self, still_changes: bool = False) -> None:
         self.old_text = self.new_text = None
         self.texts_dropped = still_changes
+
+    def pack_texts(self) -> None:
+        for text in _TEXT_FIELDS:
+            text.pack(self)
+
+    def packed_texts(self) -> tuple[str | bytes | None, str | bytes | None]:
+        """(old, new) as held: packed or not, without unpacking them."""
+        return _TEXT_FIELDS[0].packed(self), _TEXT_FIELDS[1].packed(self)
+
+
+_TEXT_FIELDS: tuple[PackableText, PackableText] = (
+    FileResult.__dict__["old_text"], FileResult.__dict__["new_text"])
 
 
 def python_findings(

@@ -94,9 +94,11 @@ _YAML_BLOCK = re.compile(
 )
 _BLOCK_INDICATOR = re.compile(r":[ \t]*[>|]")
 
-# a cheap first pass: every pattern above (and the keyword detector) needs one of these
+# a cheap first pass: every pattern above (and the keyword detector) needs one of these. An "@"
+# matters only after "scheme://user:" (a URL's password), so a diff's hunk headers and e-mail
+# addresses do not send their lines through every pattern.
 _TRIGGER = re.compile(
-    r"eyJ|@|bearer|basic|token|authori[sz]ation|pass|pwd|secret|api[_-]?key|apikey|key|credential|sig|auth",
+    r"eyJ|://[^\s/\"'<>@]*@|bearer|basic|token|authori[sz]ation|pass|pwd|secret|api[_-]?key|apikey|key|credential|sig|auth",
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(r"^(?:\{.*\}|\$\{?[A-Za-z_][\w]*\}?|%\(?\w*\)?s|<[^>]*>|\*+|\[redacted\]|x+|\.\.\.|%[A-Z_]+%)$", re.IGNORECASE)
@@ -403,7 +405,7 @@ def _apply(text: str, found: Any) -> str:
             end = text.find("\n", match.end())
             end = len(text) if end < 0 else end + 1
             out.append(text[done:start])
-            out.append(_redact_line(text[start:end], found))
+            out.append(_redact_line(text[start:end], found) if found is not None else _redacted_line(text[start:end]))
             done = end
         out.append(text[done:])
         return "".join(out)
@@ -421,6 +423,22 @@ def _sub_block(match: re.Match[str], found: Any) -> str:
             found(stripped)
         redacted.append(content[: len(content) - len(stripped)] + MARK + line[len(content):])
     return match.group(0)[: match.start("body") - match.start()] + "".join(redacted)
+
+
+# Lines already redacted in this process: a diff repeats its context and changed lines across
+# files, and redacting a line depends on nothing but the line (known values are replaced before).
+_LINE_CACHE: dict[str, str] = {}
+_LINE_CACHE_ENTRIES = 65_536
+
+
+def _redacted_line(line: str) -> str:
+    out = _LINE_CACHE.get(line)
+    if out is None:
+        out = _redact_line(line, None)
+        if len(_LINE_CACHE) >= _LINE_CACHE_ENTRIES:
+            _LINE_CACHE.clear()
+        _LINE_CACHE[line] = out
+    return out
 
 
 def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a line for every secret form

@@ -25,6 +25,7 @@ from migrator.engine import FileResult, process_file
 from migrator.findings import FileProblem, Finding, Interner
 from migrator.group_write import recover, write_all
 from migrator.kind import Kind
+from migrator.packed import PackedPairs
 from migrator.prefilter import NEEDLES, is_candidate
 from migrator.project import ProjectContext, merge, project_rules, run_project_checks
 from migrator.rulefile import Rule, load_rules
@@ -128,7 +129,7 @@ class RunResult:
     files_scanned: int = 0
     changed: set[str] = field(default_factory=set)  # every file the fixes change (or would change)
     # path -> (old text, new text) of each of them, unless the run kept no texts (a scan without --diff)
-    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    changes: PackedPairs = field(default_factory=PackedPairs)
     created: set[str] = field(default_factory=set)  # paths in `changes` that the fixes create (old text "")
     files_written: int = 0
     rules: list[Rule] = field(default_factory=list)
@@ -222,6 +223,7 @@ def _run(paths: list[Path], options: RunOptions, progress: Callable[[int, int], 
                 redact.adopt(file_result.learned)
                 file_result.learned = ()
                 interned.findings(file_result.findings)
+                file_result.pack_texts()
                 file_results.append(file_result)
                 # Received results live to the end of the run and hold no cycles: frozen, the
                 # collector stops walking all of them again as more arrive.
@@ -255,8 +257,9 @@ def _run(paths: list[Path], options: RunOptions, progress: Callable[[int, int], 
             result.changed.add(file_result.path)
             if file_result.created:
                 result.created.add(file_result.path)
-        if file_result.new_text is not None and file_result.old_text is not None:
-            result.changes[file_result.path] = (file_result.old_text, file_result.new_text)
+        old, new = file_result.packed_texts()
+        if new is not None and old is not None:
+            result.changes.put_packed(file_result.path, old, new)
         if file_result.written:
             result.files_written += 1
     return result

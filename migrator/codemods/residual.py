@@ -12,6 +12,7 @@ ends up here rather than nowhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,44 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     return out
 
 
+# Every match of `_LEFT` holds one of these (lower case) and stays on one line.
+_LEFT_NEEDLES = ("visma.net", "controller/api", "resources/", "security/api/v")
+
+
+def _left_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_LEFT.finditer(text)`, run only over the lines that hold a needle: the pattern's leading
+    look-behinds make `re` try every alternative at every character of a long file."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would shift
+        yield from _LEFT.finditer(text)
+        return
+    done = 0
+    for needle in _first_needles(lowered):
+        if needle < done:
+            continue
+        start = lowered.rfind("\n", 0, needle) + 1
+        end = lowered.find("\n", needle)
+        end = len(text) if end < 0 else end + 1
+        yield from _LEFT.finditer(text, start, end)
+        done = end
+
+
+def _first_needles(lowered: str) -> list[int]:
+    """Where a needle starts, the first one of each line at least (sorted)."""
+    found: list[int] = []
+    for needle in _LEFT_NEEDLES:
+        at = lowered.find(needle)
+        while at >= 0:
+            found.append(at)
+            line_end = lowered.find("\n", at)
+            if line_end < 0:
+                break
+            at = lowered.find(needle, line_end)
+    return sorted(found)
+
+
 def _left_pieces(text: str, visma_project: bool) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.group(0)) for m in _LEFT.finditer(text)
+    found = [(m.start(), m.end(), m.group(0)) for m in _left_matches(text)
              if "visma" in m.group(0).lower() or not foreign_url_before(text, m.start())]
     found += [(p.start, p.end, p.text) for p in find_pieces(text, False, visma_project)
               if p.role in (Role.API_SEGMENT, Role.PREFIX)]

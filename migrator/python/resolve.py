@@ -388,6 +388,18 @@ class Resolver:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FUNCTION_TYPES = frozenset(_FUNCTIONS)
+# Fields that never hold a node: names and flags (`ctx` is one shared Load/Store/Del instance per
+# kind, never looked up). Skipping them spares a lookup for most nodes of a tree (Name, Constant).
+_LEAF_FIELDS = frozenset({"ctx", "id", "attr", "arg", "name", "asname", "module", "level", "kind", "type_comment",
+                          "conversion", "is_async"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an `ast` node type that may hold child nodes (a constant's value never does)."""
+    leaf_value = kind is ast.Constant or kind.__name__ == "MatchSingleton"
+    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS and not (leaf_value and name == "value"))
 _SCANNED = frozenset({ast.Import, ast.ImportFrom, ast.ClassDef, ast.Subscript, ast.Global, ast.Nonlocal})
 
 
@@ -406,16 +418,21 @@ def all_nodes(
     stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
     AST = ast.AST
     track = owned is not None and nested is not None
+    fields_of = _CHILD_FIELDS
     while stack:
         node, owner = stack.pop()
         if kids is not None:
             first = len(nodes)
-        inner_owner = node if isinstance(node, _FUNCTIONS) else owner
-        for name in node._fields:
-            if name == "ctx":  # Load/Store/Del: one shared instance per kind, never looked up
-                continue
+        kind = type(node)
+        inner_owner = node if kind in _FUNCTION_TYPES else owner
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
-            items = value if isinstance(value, list) else (value,)
+            if value is None:
+                continue
+            items = value if type(value) is list else (value,)
             for item in items:
                 if not isinstance(item, AST):
                     continue

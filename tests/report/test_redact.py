@@ -148,3 +148,28 @@ def test_a_long_write_is_redacted_in_pieces_exactly_as_it_is_whole(monkeypatch: 
         stream.write(text)
         stream.flush()
         assert sink.getvalue() == whole, size
+
+
+def test_a_long_diff_is_redacted_on_every_line_that_repeats_a_secret() -> None:
+    """Lines are remembered once redacted: a secret repeated on many lines of a long diff goes on
+    every one of them, and the same line redacted again is the same."""
+    hunk = "@@ -1,3 +1,3 @@\n password = 'Pw-1234secret'\n-old = 1\n+new = 1\n"
+    text = "--- a/x.py\n+++ b/x.py\n" + hunk * 400
+    out = redact(text)
+    assert "Pw-1234secret" not in out and out.count("[redacted]") == 400
+    assert redact(text) == out
+
+
+def test_diff_hunk_headers_and_mail_addresses_skip_the_line_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a URL's password needs an `@` (scheme://user:password@host), so a long diff's hunk
+    headers and e-mail addresses are not sent through every pattern; a URL password still is."""
+    from migrator import redact as module
+
+    seen: list[str] = []
+    original = module._redact_line
+    monkeypatch.setattr(module, "_LINE_CACHE", {}, raising=False)
+    monkeypatch.setattr(module, "_redact_line", lambda line, found: seen.append(line) or original(line, found))
+    filler = "".join(f"@@ -{i},3 +{i},3 @@ def f{i}():\n contact = 'ops{i}@example.com'\n" for i in range(300))
+    out = redact(filler + "url = 'https://svc:Hunter2pass@host.example/x'\n")
+    assert "Hunter2pass" not in out
+    assert seen == ["url = 'https://svc:Hunter2pass@host.example/x'\n"]
