@@ -173,3 +173,30 @@ def test_diff_hunk_headers_and_mail_addresses_skip_the_line_patterns(monkeypatch
     out = redact(filler + "url = 'https://svc:Hunter2pass@host.example/x'\n")
     assert "Hunter2pass" not in out
     assert seen == ["url = 'https://svc:Hunter2pass@host.example/x'\n"]
+
+
+def test_a_format_detector_runs_only_where_the_literal_its_matches_hold_stands() -> None:
+    """A detector whose every match holds a literal (`AKC`, `hooks.slack.com`) is skipped over a
+    text without it; the spans found are those found by running every detector."""
+    import re
+
+    from migrator import redact as module
+
+    assert module._required_literal(re.compile(r'(?:\s|=|:|"|^)AKC[a-zA-Z0-9]{10,}(?:\s|"|$)')) == "AKC"
+    folded = module._required_literal(re.compile(r"xox(?:a|b|p)-(?:\d+-)+[a-z0-9]+", re.IGNORECASE))
+    assert isinstance(folded, re.Pattern) and folded.search("XOXB-1-a")
+    assert module._required_literal(re.compile(r"\d{8,10}:[0-9A-Za-z_-]{35}")) is None
+    module.ensure_available()
+    detector = module._detector
+    assert detector is not None and sum(g is not None for g in detector.gates) > len(detector.gates) / 2
+    samples = [" AKCp5abcdefghijk ", "XOXB-123-abc9", "https://hooks.slack.com/services/TABC/BDEF/xyz",
+               "sk_live_" + "a" * 24, "ghp_" + "b" * 36, "https://u:" + "c" * 64 + "@h.cloudant.com", "x = 1"]
+    text = "\n".join(samples * 50)
+    gated = detector.format_spans(text)
+    assert len(gated) >= 6 * 50
+    gates = detector.gates
+    try:
+        detector.gates = [None] * len(gates)
+        assert sorted(detector.format_spans(text)) == sorted(gated)
+    finally:
+        detector.gates = gates
