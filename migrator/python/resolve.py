@@ -399,7 +399,8 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 def _child_fields(kind: type) -> tuple[str, ...]:
     """The fields of an `ast` node type that may hold child nodes (a constant's value never does)."""
     leaf_value = kind is ast.Constant or kind.__name__ == "MatchSingleton"
-    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS and not (leaf_value and name == "value"))
+    fields: tuple[str, ...] = getattr(kind, "_fields", ())
+    return tuple(name for name in fields if name not in _LEAF_FIELDS and not (leaf_value and name == "value"))
 _SCANNED = frozenset({ast.Import, ast.ImportFrom, ast.ClassDef, ast.Subscript, ast.Global, ast.Nonlocal})
 
 

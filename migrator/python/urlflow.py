@@ -150,12 +150,18 @@ class LineIndex:
         )
 
 
+_ROOT_TYPES = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call})  # the only kinds `_is_string_root` accepts
+_ADD_MOD = frozenset({ast.Add, ast.Mod})
 _WITHS = frozenset({ast.With, ast.AsyncWith})
 _BODIES = frozenset({ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef})
 
 
+_Constant = ast.Constant
+
+
 def _is_str_constant(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+    # ast classes are never subclassed; a constant's value is an exact str (never a subclass)
+    return type(node) is _Constant and type(node.value) is str  # type: ignore[attr-defined]
 
 
 class _Analyzer:
@@ -380,35 +386,41 @@ class _Analyzer:
 
     def _visit(self, node: ast.AST) -> None:
         stack = [node]
+        children = self.resolver.children
+        Call, is_root = ast.Call, self._is_string_root
         while stack:
             current = stack.pop()
-            if isinstance(current, ast.Call):
-                join = self.structured_join(current)
+            kind = type(current)
+            if kind is Call:
+                join = self.structured_join(current)  # type: ignore[arg-type]
                 if join is not None:
-                    self._analyse_structured(current, *join)
-                    stack.extend(a for a in current.args if a is not join[2])
-                    stack.extend(kw.value for kw in current.keywords if kw.value is not join[2])
-                    stack.append(current.func)
+                    self._analyse_structured(current, *join)  # type: ignore[arg-type]
+                    stack.extend(a for a in current.args if a is not join[2])  # type: ignore[attr-defined]
+                    stack.extend(kw.value for kw in current.keywords if kw.value is not join[2])  # type: ignore[attr-defined]
+                    stack.append(current.func)  # type: ignore[attr-defined]
                     continue
-            if isinstance(current, ast.expr) and self._is_string_root(current):
-                parts = self.flatten(current)
+            if kind in _ROOT_TYPES and is_root(current):  # type: ignore[arg-type]
+                parts = self.flatten(current)  # type: ignore[arg-type]
                 if parts is not None:
                     self._analyse(current, parts, "concat")
-                    stack.extend(self._opaque_children(current))
+                    stack.extend(self._opaque_children(current))  # type: ignore[arg-type]
                     continue
-            stack.extend(self.resolver.children(current))
+            stack.extend(children(current))
 
     @staticmethod
     def _is_string_root(node: ast.expr) -> bool:
-        if _is_str_constant(node) or isinstance(node, ast.JoinedStr):
+        kind = type(node)
+        if kind is _Constant:
+            return type(node.value) is str  # type: ignore[attr-defined]
+        if kind is ast.JoinedStr:
             return True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-            return True
+        if kind is ast.BinOp:
+            return type(node.op) in _ADD_MOD  # type: ignore[attr-defined]
         return (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "format"
-            and _is_str_constant(node.func.value)
+            kind is ast.Call
+            and isinstance(node.func, ast.Attribute)  # type: ignore[attr-defined]
+            and node.func.attr == "format"  # type: ignore[attr-defined]
+            and _is_str_constant(node.func.value)  # type: ignore[attr-defined]
         )
 
     def _opaque_children(self, node: ast.expr) -> list[ast.AST]:
