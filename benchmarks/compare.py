@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import os
 import shutil
+import statistics
 import sys
 import sysconfig
 import tempfile
@@ -125,19 +126,33 @@ def scaling(sizes: list[int], budget: float, work: Path) -> None:
     print("Scaling: scan and fix --diff per module")
     spent = 0.0
     last: tuple[int, float] | None = None  # (modules, seconds of both runs)
+    per_module: dict[str, list[float]] = {"scan": [], "fix --diff": []}
     for modules in sizes:
         if last is not None and spent + last[1] * modules / last[0] > budget:
             print(f"  stopped before {modules} modules: the estimate exceeds --budget {budget:.0f} s (reached {last[0]})")
-            return
+            break
         tree = work / f"scale{modules}"
         lines = generate(tree, modules)
-        scan = run_measured([sys.executable, "-m", "migrator", "scan", str(tree)], cwd=work)
-        fix = run_measured([sys.executable, "-m", "migrator", "fix", "--diff", str(tree)], cwd=work)
-        spent += scan[0] + fix[0]
+        # Small trees run several times (median, scan and fix alternating): one run of a few
+        # seconds on a shared machine swings more than the spread this run is meant to show.
+        runs = max(1, min(5, 2000 // modules))
+        scans, fixes = [], []
+        for _ in range(runs):
+            scans.append(run_measured([sys.executable, "-m", "migrator", "scan", str(tree)], cwd=work))
+            fixes.append(run_measured([sys.executable, "-m", "migrator", "fix", "--diff", str(tree)], cwd=work))
+        scan = (statistics.median(r[0] for r in scans), max(r[1] for r in scans))
+        fix = (statistics.median(r[0] for r in fixes), max(r[1] for r in fixes))
+        spent += sum(r[0] for r in scans + fixes)
+        per_module["scan"].append(scan[0] / modules)
+        per_module["fix --diff"].append(fix[0] / modules)
         print(f"  {modules:>5} modules {lines:>8} lines: scan {scan[0]:7.2f} s ({1000 * scan[0] / modules:6.1f} ms/module, "
-              f"{scan[1]:5.0f} MiB)  fix --diff {fix[0]:7.2f} s ({1000 * fix[0] / modules:6.1f} ms/module, {fix[1]:5.0f} MiB)")
+              f"{scan[1]:5.0f} MiB)  fix --diff {fix[0]:7.2f} s ({1000 * fix[0] / modules:6.1f} ms/module, {fix[1]:5.0f} MiB)"
+              f"{f'  (median of {runs})' if runs > 1 else ''}")
         last = (modules, scan[0] + fix[0])
         shutil.rmtree(tree)
+    for command, times in per_module.items():
+        if len(times) > 1:
+            print(f"  {command}: per-module time spread {100 * (max(times) / min(times) - 1):.0f} % (target 25 %)")
 
 
 def csharp(fields: int, repeat: int, work: Path) -> None:

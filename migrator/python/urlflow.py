@@ -399,6 +399,11 @@ class _Analyzer:
                     stack.extend(kw.value for kw in current.keywords if kw.value is not join[2])  # type: ignore[attr-defined]
                     stack.append(current.func)  # type: ignore[attr-defined]
                     continue
+            if kind is _Constant and type(current.value) is str and "visma.net" not in current.value.lower():  # type: ignore[attr-defined]
+                # A plain string that names no Visma host is no URL site (`_analyse` stops at that
+                # test): only where it stands is kept, so comments are looked for outside it.
+                self.literal_spans.append(self.index.node_span(current))
+                continue
             if kind in _ROOT_TYPES and is_root(current):  # type: ignore[arg-type]
                 parts = self.flatten(current)  # type: ignore[arg-type]
                 if parts is not None:
