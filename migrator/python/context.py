@@ -56,7 +56,7 @@ class PythonContext:
 
     @cached_property
     def urls(self) -> FileAnalysis:
-        return analyse(self.text, self.tree, self.flow_config)
+        return analyse(self.text, self.tree, self.flow_config, index=self.index)
 
     def finding(
         self,

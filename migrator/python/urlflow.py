@@ -18,6 +18,7 @@ import re
 import tokenize
 import urllib.parse
 from array import array
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from migrator import urls
@@ -128,7 +129,11 @@ class LineIndex:
         self.text = text
         # an array, not a list of ints: a run keeps one index per file it reads (a tenth the memory)
         self.starts = array("q", [0])
-        self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        if "\r" in text:
+            self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        else:  # only "\n" ends a line: each start is the sum of the lengths before it (C iterators)
+            self.starts.extend(accumulate(map((1).__add__, map(len, text.split("\n")))))
+            self.starts.pop()  # the end of the last line starts no line
 
     def offset(self, line: int, col_bytes: int) -> int:
         start = self.starts[line - 1]
@@ -166,12 +171,13 @@ def _is_str_constant(node: ast.AST) -> bool:
 
 class _Analyzer:
     def __init__(
-        self, text: str, tree: ast.Module, config: FlowConfig, resolver: Resolver | None = None, origins: dict[int, Origin] | None = None
+        self, text: str, tree: ast.Module, config: FlowConfig, resolver: Resolver | None = None, origins: dict[int, Origin] | None = None,
+        index: LineIndex | None = None,
     ) -> None:
         self.text = text
         self.tree = tree
         self.config = config
-        self.index = LineIndex(text)
+        self.index = index if index is not None and index.text is text else LineIndex(text)
         self.resolver = resolver or Resolver(tree)
         self.origins = origins if origins is not None else {}  # id(node) -> other module's text
         self.piece_cache: dict[int, list[Piece] | None] = {}
@@ -802,11 +808,13 @@ def analyse(
     origins: dict[int, Origin] | None = None,
     roots: tuple[tuple[ast.expr, ast.AST], ...] = (),
     traverse: bool = True,
+    index: LineIndex | None = None,
 ) -> FileAnalysis:
     """The URL flow of one file. The project-wide analysis passes a `resolver` that follows imports,
     the `origins` of nodes it brings in from other modules, extra `roots` (expression, node to
-    report at) such as a framework's implicit join, and `traverse=False` to analyse only those."""
-    analyzer = _Analyzer(text, tree, config, resolver, origins)
+    report at) such as a framework's implicit join, and `traverse=False` to analyse only those;
+    `index`: the text's line index, when the caller has one."""
+    analyzer = _Analyzer(text, tree, config, resolver, origins, index)
     if traverse:
         analyzer.run()
     for expr, anchor in roots:
