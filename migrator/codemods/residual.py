@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from migrator.findings import Finding, FixSafety
+from migrator.python.urlflow import LineIndex
 from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
 from migrator.urlmodel import screening
+from migrator.urlmodel.needle_lines import needle_lines
 from migrator.urlmodel.pieces import SEGMENT_NEEDLES, Role, find_pieces, foreign_url_before
 
 KIND = "old-gateway-left"
@@ -57,7 +59,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         span = SpanText(display, source.text)
         lines = covered.get(display, set()) | _edited_lines(ctx, display, span)
         seen: set[int] = set()
-        for start, end, text in _left_pieces(source.text, visma_project):
+        for start, end, text in _pieces_outside(source.text, span.index, lines, visma_project):
             line = span.index.position(start)[0]
             if line in lines or line in seen:
                 continue
@@ -100,6 +102,22 @@ def _first_needles(lowered: str) -> list[int]:
                 break
             at = lowered.find(needle, line_end)
     return sorted(found)
+
+
+# Every piece `_left_pieces` finds holds one of these, lower-cased.
+_PIECE_NEEDLES = ("visma.net", "controller", "api", "resources/")
+
+
+def _pieces_outside(text: str, index: LineIndex, skip: set[int], visma_project: bool) -> list[tuple[int, int, str]]:
+    """`_left_pieces(text)` on the lines outside `skip` (1-based), searching only those that hold a
+    needle: most lines of a migrated file are covered by other findings."""
+    lines = needle_lines(text, list(index.starts) if "\r" not in text else None, _PIECE_NEEDLES, skip)
+    if lines is None:
+        return [p for p in _left_pieces(text, visma_project) if index.position(p[0])[0] not in skip]
+    if not lines.at_source:
+        return []
+    return [(lines.source_offset(start), lines.source_offset(start) + end - start, piece)
+            for start, end, piece in _left_pieces(lines.text, visma_project)]
 
 
 def _left_pieces(text: str, visma_project: bool) -> list[tuple[int, int, str]]:

@@ -18,8 +18,8 @@ import re
 import tokenize
 import urllib.parse
 from array import array
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from migrator import urls
 from migrator.findings import Edit

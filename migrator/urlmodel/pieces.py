@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from migrator.urlmodel.needle_lines import needle_lines
+
 NEW_HOST = "api.finance.visma.net"
 NEW_ORIGIN = "https://" + NEW_HOST
 
@@ -78,6 +80,11 @@ def base_replacement(match: re.Match[str]) -> str:
     return NEW_ORIGIN + match.group("slash")
 
 
+# Every piece `find_pieces` finds holds one of these, lower-cased (and so does a Visma host).
+_NEEDLES = ("visma.net", "controller", "api", "resources/")
+_SEARCHED_WHOLE = 4096  # characters; a shorter text is searched as it is
+
+
 def find_pieces(text: str, api_v: bool, visma_project: bool = False) -> list[Piece]:
     """Every piece of the old gateway that `text` holds outside complete old URLs.
 
@@ -85,6 +92,14 @@ def find_pieces(text: str, api_v: bool, visma_project: bool = False) -> list[Pie
     shares of the old prefix (elsewhere they are other APIs' paths and stay alone).
     `visma_project`: the project names a Visma host somewhere, so a string that is only `/API`
     is a share of the old prefix even in a file that names no host."""
+    lines = needle_lines(text, None, _NEEDLES) if len(text) > _SEARCHED_WHOLE else None
+    if lines is None:
+        return _find_pieces(text, api_v, visma_project)
+    return [Piece(p.role, lines.source_offset(p.start), lines.source_offset(p.start) + p.end - p.start, p.text, p.replacement,
+                  p.half_migrated) for p in _find_pieces(lines.text, api_v, visma_project)]
+
+
+def _find_pieces(text: str, api_v: bool, visma_project: bool) -> list[Piece]:
     pieces: list[Piece] = []
     for match in _BASE_RE.finditer(text):
         old_host = match.group("host").lower().startswith("integration")
@@ -143,6 +158,11 @@ def has_segment_needle(lowered: bytes) -> bool:
 def has_controller_base(text: str) -> bool:
     """Whether `text` holds a Visma base, or a run of prefix segments, ending in `controller`
     (the paths that follow start with `api/`)."""
+    lines = needle_lines(text, None, _NEEDLES) if len(text) > _SEARCHED_WHOLE else None
+    return _has_controller_base(lines.text if lines is not None else text)
+
+
+def _has_controller_base(text: str) -> bool:
     for match in _BASE_RE.finditer(text):
         share = (match.group("share") or "").lower()
         if share.endswith("/controller"):

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrator.codemods import residual
+from migrator.python.urlflow import LineIndex
 
 PIECES = ["integration.visma.net", "Integration.Visma.NET", "controller/api", "API/controller/api", "service/controller/api",
           "api.finance.visma.net/api", "resources/v1/event", "resources/oauth/authorize", "security/api/v2", "\n", "\r\n",
@@ -31,3 +32,56 @@ def test_a_generated_module_finds_the_same_pieces() -> None:
     text = "\n".join(rng.choice(lines) for _ in range(2000))
     assert _whole(text) and [(m.start(), m.end()) for m in residual._left_matches(text)] == _whole(text)
     assert residual._left_pieces(text, True)
+
+
+LINES = ['BASE = "https://integration.visma.net/API"', "url = BASE + '/controller/api/v1/customer'", "x = 1",
+         "# see resources/v1/subscription", 'OTHER = "https://example.com/API/controller/api/v1"', 'SEG = "/API/"',
+         "path = 'api/v1/x'", 'HOST = "integration.visma.net"', "ok = 'https://api.finance.visma.net/v1/x'", "",
+         "s = `security/api/v2`", 'p = "/controller/"', "café = 'visma.net'", "\r", "İ = 1"]
+
+
+def _expected(text: str, skip: set[int]) -> list[tuple[int, int, str]]:
+    index = LineIndex(text)
+    return [p for p in residual._left_pieces(text, True) if index.position(p[0])[0] not in skip]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=12), st.sets(st.integers(1, 12)), st.booleans())
+def test_pieces_outside_covered_lines_are_those_of_the_whole_text(lines: list[str], skip: set[int], final_newline: bool) -> None:
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    assert residual._pieces_outside(text, LineIndex(text), skip, True) == _expected(text, skip)
+
+
+def test_a_file_whose_every_piece_is_covered_is_not_searched(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = "\n".join(LINES[:9] * 50)
+    index = LineIndex(text)
+    covered = set(range(1, len(index.starts) + 1))  # other findings speak for every line
+    searched: list[str] = []
+    original = residual._left_pieces
+    monkeypatch.setattr(residual, "_left_pieces", lambda t, v: searched.append(t) or original(t, v))
+    assert residual._pieces_outside(text, index, covered, True) == []
+    assert searched == []
+    one_left = 2  # the line that joins the old prefix
+    found = residual._pieces_outside(text, index, covered - {one_left}, True)
+    assert found and {index.position(p[0])[0] for p in found} == {one_left}
+    assert len(searched[0]) < len(text) / 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=30), st.booleans(), st.booleans(), st.booleans())
+def test_the_pieces_of_a_long_text_are_those_of_a_whole_search(lines: list[str], api_v: bool, visma: bool, crlf: bool) -> None:
+    from migrator.urlmodel import pieces
+
+    text = ("\r\n" if crlf else "\n").join(lines * (1 + 5000 // max(1, len("\n".join(lines)))))
+    assert len(text) > pieces._SEARCHED_WHOLE
+    assert pieces.find_pieces(text, api_v, visma) == pieces._find_pieces(text, api_v, visma)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(LINES + ['BASE = "https://integration.visma.net/API/controller"', 'R = "/API/controller/"']),
+                min_size=1, max_size=30))
+def test_a_long_text_holds_a_controller_base_as_a_whole_search_says(lines: list[str]) -> None:
+    from migrator.urlmodel import pieces
+
+    text = "\n".join(lines * (1 + 5000 // max(1, len("\n".join(lines)))))
+    assert pieces.has_controller_base(text) == pieces._has_controller_base(text)
