@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate_tree import generate  # noqa: E402
 from benchmarks.large_files import csharp_client  # noqa: E402
-from benchmarks.measure import median, run_measured  # noqa: E402
+from benchmarks.measure import median, run_measured, run_measured_cpu  # noqa: E402
 
 # What vni-migrate's screening looks for, as one pattern for the search tools.
 PATTERN = r"visma\.net|controller/api|api/v[0-9]+/background|erp[-_]api[-_]background|ipp-(company-id|application-type)|vni-migrate:"
@@ -126,7 +126,7 @@ def scaling(sizes: list[int], budget: float, work: Path) -> None:
     print("Scaling: scan and fix --diff per module")
     spent = 0.0
     last: tuple[int, float] | None = None  # (modules, seconds of both runs)
-    per_module: dict[str, list[float]] = {"scan": [], "fix --diff": []}
+    per_module: dict[str, list[float]] = {"scan": [], "fix --diff": [], "scan CPU": [], "fix --diff CPU": []}
     for modules in sizes:
         if last is not None and spent + last[1] * modules / last[0] > budget:
             print(f"  stopped before {modules} modules: the estimate exceeds --budget {budget:.0f} s (reached {last[0]})")
@@ -138,21 +138,25 @@ def scaling(sizes: list[int], budget: float, work: Path) -> None:
         runs = max(1, min(5, 2000 // modules))
         scans, fixes = [], []
         for _ in range(runs):
-            scans.append(run_measured([sys.executable, "-m", "migrator", "scan", str(tree)], cwd=work))
-            fixes.append(run_measured([sys.executable, "-m", "migrator", "fix", "--diff", str(tree)], cwd=work))
-        scan = (statistics.median(r[0] for r in scans), max(r[1] for r in scans))
-        fix = (statistics.median(r[0] for r in fixes), max(r[1] for r in fixes))
+            scans.append(run_measured_cpu([sys.executable, "-m", "migrator", "scan", str(tree)], cwd=work))
+            fixes.append(run_measured_cpu([sys.executable, "-m", "migrator", "fix", "--diff", str(tree)], cwd=work))
+        scan = (statistics.median(r[0] for r in scans), statistics.median(r[1] for r in scans), max(r[2] for r in scans))
+        fix = (statistics.median(r[0] for r in fixes), statistics.median(r[1] for r in fixes), max(r[2] for r in fixes))
         spent += sum(r[0] for r in scans + fixes)
         per_module["scan"].append(scan[0] / modules)
         per_module["fix --diff"].append(fix[0] / modules)
-        print(f"  {modules:>5} modules {lines:>8} lines: scan {scan[0]:7.2f} s ({1000 * scan[0] / modules:6.1f} ms/module, "
-              f"{scan[1]:5.0f} MiB)  fix --diff {fix[0]:7.2f} s ({1000 * fix[0] / modules:6.1f} ms/module, {fix[1]:5.0f} MiB)"
+        per_module["scan CPU"].append(scan[1] / modules)
+        per_module["fix --diff CPU"].append(fix[1] / modules)
+        print(f"  {modules:>5} modules {lines:>8} lines: scan {scan[0]:7.2f} s ({1000 * scan[0] / modules:5.1f} ms/module, "
+              f"CPU {1000 * scan[1] / modules:5.1f}, {scan[2]:4.0f} MiB)  fix --diff {fix[0]:7.2f} s "
+              f"({1000 * fix[0] / modules:5.1f} ms/module, CPU {1000 * fix[1] / modules:5.1f}, {fix[2]:4.0f} MiB)"
               f"{f'  (median of {runs})' if runs > 1 else ''}")
         last = (modules, scan[0] + fix[0])
         shutil.rmtree(tree)
     for command, times in per_module.items():
         if len(times) > 1:
-            print(f"  {command}: per-module time spread {100 * (max(times) / min(times) - 1):.0f} % (target 25 %)")
+            print(f"  {command}: per-module {'CPU ' if 'CPU' in command else ''}time spread "
+                  f"{100 * (max(times) / min(times) - 1):.0f} % (target 25 %)".replace(" CPU:", ":"))
 
 
 def csharp(fields: int, repeat: int, work: Path) -> None:

@@ -338,13 +338,16 @@ _harvest: list[tuple[bytes, tuple[str, ...]]] | None = None
 def learn(text: str) -> None:
     """Remember every secret value the patterns find in `text` (a file being read, an option value),
     so that it is redacted wherever it appears later, even away from its key."""
-    if not text or not _TRIGGER.search(text):
+    if not text:
         return
+    # the digest first: the project phase reads again texts the workers have learned
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     with _lock:
         if digest in _learned:
             return
         _learned.add(digest)
+    if not _has_trigger(text):
+        return
     if _harvest is None:
         _apply(text, _remember)
         return
@@ -470,6 +473,25 @@ def _trigger_lines(text: str) -> list[tuple[int, int]]:
         if _TRIGGER.search(text, start, end):
             out.append((start, end))
     return out
+
+
+def _has_trigger(text: str) -> bool:
+    """`_TRIGGER.search(text) is not None`, found as `_trigger_lines` finds the lines."""
+    if len(text) <= 4096:
+        return _TRIGGER.search(text) is not None
+    lowered = text.lower()
+    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
+        return _TRIGGER.search(text) is not None
+    for word in _TRIGGER_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            start = lowered.rfind("\n", 0, at) + 1
+            end = lowered.find("\n", at)
+            end = len(text) if end < 0 else end + 1
+            if _TRIGGER.search(text, start, end):
+                return True
+            at = lowered.find(word, end)
+    return False
 
 
 def _lines_of(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:

@@ -91,8 +91,8 @@ class Pool(Generic[Item, Result]):
 
     def map(self, function: Callable[[Item], Result], items: Sequence[Item], chunksize: int = 1) -> Iterator[Result]:
         """The results of `function` over `items`, in order, as they come in; each worker is
-        handed `chunksize` items at a time."""
-        batches = [list(items[i : i + chunksize]) for i in range(0, len(items), max(1, chunksize))]
+        handed at most `chunksize` items at a time, fewer towards the end."""
+        batches = _batches(items, len(self._workers), max(1, chunksize))
         answers: dict[int, list[Result]] = {}
         handed: dict[Connection, int] = {}
         sentinels = {process.sentinel: conn for process, conn in self._workers}
@@ -142,6 +142,19 @@ class Pool(Generic[Item, Result]):
         for process, conn in self._workers:
             process.join()
             conn.close()
+
+
+def _batches(items: Sequence[Item], jobs: int, most: int) -> list[list[Item]]:
+    """Batches of at most `most` items that shrink as the work left does (a quarter of each
+    worker's share of it): the last worker still busy when the others are done holds a few
+    items, not a whole batch."""
+    out: list[list[Item]] = []
+    done = 0
+    while done < len(items):
+        size = max(1, min(most, -(-(len(items) - done) // (4 * max(1, jobs)))))
+        out.append(list(items[done : done + size]))
+        done += size
+    return out
 
 
 @contextmanager

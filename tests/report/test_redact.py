@@ -200,3 +200,18 @@ def test_a_format_detector_runs_only_where_the_literal_its_matches_hold_stands()
         assert sorted(detector.format_spans(text)) == sorted(gated)
     finally:
         detector.gates = gates
+
+
+def test_a_text_learned_once_is_not_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project phase reads again the files the workers have learned: the digest is looked up
+    before the text is searched, and a secret in it is still learned the first time."""
+    from migrator import redact as module
+
+    calls: list[int] = []
+    original = module._has_trigger
+    monkeypatch.setattr(module, "_has_trigger", lambda text: calls.append(1) or original(text), raising=False)
+    text = "x = 1\n" * 2000 + "client_secret = 'Learned-0nce-Secret'\n"
+    module.learn(text)
+    module.learn(text)
+    assert calls == [1]
+    assert "Learned-0nce-Secret" not in redact("the value Learned-0nce-Secret, away from its key")

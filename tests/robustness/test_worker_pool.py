@@ -70,3 +70,17 @@ def test_a_stop_while_workers_are_busy_ends_every_worker() -> None:
     with pytest.raises(KeyboardInterrupt), workers.pool(2) as pool:
         list(pool.map(_stop_parent_on_five, list(range(10))))
     assert multiprocessing.active_children() == []
+
+
+def test_batches_shrink_towards_the_end_so_no_worker_is_left_with_a_whole_batch() -> None:
+    items = list(range(1000))
+    batches = workers._batches(items, 2, 60)
+    assert [i for batch in batches for i in batch] == items
+    assert max(len(b) for b in batches) == 60
+    assert len(batches[-1]) == 1 and sum(len(b) for b in batches[-6:]) < 20
+    assert workers._batches([], 2, 5) == [] and workers._batches([1], 4, 5) == [[1]]
+
+
+def test_results_come_in_order_whatever_the_batch_sizes() -> None:
+    with workers.pool(2) as pool:
+        assert list(pool.map(_square, list(range(300)), chunksize=40)) == [n * n for n in range(300)]
