@@ -68,6 +68,9 @@ _BARE_ASSIGN = re.compile(
     r"""(?P<value>[^\s"'&,;#<>(){}\[\]`\\]+)(?P<after>[(\[]?)""",
     re.IGNORECASE,
 )
+# A secret word right before `=` or `:` (a quote and spaces between): every match of the two
+# patterns above holds one, and this is found at a fraction of their cost.
+_ASSIGNED_KEY = re.compile(rf"""{_SECRET_WORD}\\?["']?\s*[:=]""", re.IGNORECASE)
 _BEARER = re.compile(r"\b(?P<head>(?:Bearer|Basic|Token)\s+)(?P<value>[A-Za-z0-9\-._~+/]{8,}=*)", re.IGNORECASE)
 _AUTH_HEADER = re.compile(
     r"""(?P<head>\bAuthorization["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\b)(?P<value>[A-Za-z0-9\-._~+/]{12,}=*)""",
@@ -585,8 +588,9 @@ def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a 
         text = _XML_KEY_VALUE.sub(xml_pair, text)
     if "auth" in text.lower():
         text = _AUTH_PAIR.sub(pair, text)
-    text = _QUOTED_ASSIGN.sub(quoted, text)
-    text = _BARE_ASSIGN.sub(bare, text)
+    if _ASSIGNED_KEY.search(text):  # what both assignment patterns need; most lines hold none
+        text = _QUOTED_ASSIGN.sub(quoted, text)
+        text = _BARE_ASSIGN.sub(bare, text)
     if _detector is not None and found is None:  # learning needs only the patterns above
         text = "".join(_detector_pass(line, found) for line in text.splitlines(keepends=True))
     return text

@@ -1,6 +1,8 @@
 """redact(): secrets out, code references kept."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrator.redact import MARK, redact, redact_obj
 
@@ -215,3 +217,14 @@ def test_a_text_learned_once_is_not_searched_again(monkeypatch: pytest.MonkeyPat
     module.learn(text)
     assert calls == [1]
     assert "Learned-0nce-Secret" not in redact("the value Learned-0nce-Secret, away from its key")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["password", "Token", "api_key", "secret", "sig", "x", "_", ".", "\\", "'", '"', " ", "\t",
+                                 "=", ":", "=>", ":=", "abc123", "f", "{", "$"]), max_size=14))
+def test_the_assignment_screen_holds_wherever_an_assignment_pattern_matches(parts: list[str]) -> None:
+    from migrator import redact as module
+
+    line = "".join(parts)
+    if module._QUOTED_ASSIGN.search(line) or module._BARE_ASSIGN.search(line):
+        assert module._ASSIGNED_KEY.search(line)
