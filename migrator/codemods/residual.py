@@ -12,7 +12,6 @@ ends up here rather than nowhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,42 +67,6 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
     return out
 
 
-# Every match of `_LEFT` holds one of these (lower case) and stays on one line.
-_LEFT_NEEDLES = ("visma.net", "controller/api", "resources/", "security/api/v")
-
-
-def _left_matches(text: str) -> Iterator[re.Match[str]]:
-    """`_LEFT.finditer(text)`, run only over the lines that hold a needle: the pattern's leading
-    look-behinds make `re` try every alternative at every character of a long file."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would shift
-        yield from _LEFT.finditer(text)
-        return
-    done = 0
-    for needle in _first_needles(lowered):
-        if needle < done:
-            continue
-        start = lowered.rfind("\n", 0, needle) + 1
-        end = lowered.find("\n", needle)
-        end = len(text) if end < 0 else end + 1
-        yield from _LEFT.finditer(text, start, end)
-        done = end
-
-
-def _first_needles(lowered: str) -> list[int]:
-    """Where a needle starts, the first one of each line at least (sorted)."""
-    found: list[int] = []
-    for needle in _LEFT_NEEDLES:
-        at = lowered.find(needle)
-        while at >= 0:
-            found.append(at)
-            line_end = lowered.find("\n", at)
-            if line_end < 0:
-                break
-            at = lowered.find(needle, line_end)
-    return sorted(found)
-
-
 # Every piece `_left_pieces` finds holds one of these, lower-cased.
 _PIECE_NEEDLES = ("visma.net", "controller", "api", "resources/")
 
@@ -111,17 +74,22 @@ _PIECE_NEEDLES = ("visma.net", "controller", "api", "resources/")
 def _pieces_outside(text: str, index: LineIndex, skip: set[int], visma_project: bool) -> list[tuple[int, int, str]]:
     """`_left_pieces(text)` on the lines outside `skip` (1-based), searching only those that hold a
     needle: most lines of a migrated file are covered by other findings."""
-    lines = needle_lines(text, list(index.starts) if "\r" not in text else None, _PIECE_NEEDLES, skip)
+    # The search cuts lines at "\n" only; where a lone "\r" ends a line too, the index counts
+    # more lines, so lines are skipped after the search instead of before it.
+    same_lines = text.count("\r") == text.count("\r\n")
+    lines = needle_lines(text, list(index.starts) if same_lines else None, _PIECE_NEEDLES, skip if same_lines else set())
     if lines is None:
-        return [p for p in _left_pieces(text, visma_project) if index.position(p[0])[0] not in skip]
-    if not lines.at_source:
+        found = _left_pieces(text, visma_project)
+    elif not lines.at_source:  # no line outside `skip` holds a needle
         return []
-    return [(lines.source_offset(start), lines.source_offset(start) + end - start, piece)
-            for start, end, piece in _left_pieces(lines.text, visma_project)]
+    else:
+        found = [(lines.source_offset(start), lines.source_offset(start) + end - start, piece)
+                 for start, end, piece in _left_pieces(lines.text, visma_project)]
+    return [p for p in found if index.position(p[0])[0] not in skip]
 
 
 def _left_pieces(text: str, visma_project: bool) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.group(0)) for m in _left_matches(text)
+    found = [(m.start(), m.end(), m.group(0)) for m in _LEFT.finditer(text)
              if "visma" in m.group(0).lower() or not foreign_url_before(text, m.start())]
     found += [(p.start, p.end, p.text) for p in find_pieces(text, False, visma_project)
               if p.role in (Role.API_SEGMENT, Role.PREFIX)]
