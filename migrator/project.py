@@ -51,8 +51,10 @@ class ProjectContext:
         if self.screened:
             return path in self.hints.get(f"{kind}:{tag}", ())
         return fallback()
-    # The texts read so far, oldest first, up to TEXT_CACHE_CHARS: a file read again must have the
-    # digest it was first read with (by a worker or here), so every kind and the merge see one text.
+    # The texts read first, up to TEXT_CACHE_CHARS; later ones are read again when asked for (the
+    # kinds read the files in the same order, so a cache that let its oldest go would always miss).
+    # A file read again must have the digest it was first read with (by a worker or here), so
+    # every kind and the merge see one text.
     _texts: dict[str, sourcefile.SourceFile | None] = field(default_factory=dict)
     _cached_chars: int = 0
     _digests: dict[str, str] = field(default_factory=dict)
@@ -81,13 +83,11 @@ class ProjectContext:
             if source.digest != first:
                 self.problems.append(FileProblem(display, "changed while vni-migrate ran; left untouched"))
                 source = None
-        self._texts[display] = source
-        if source is not None:
+        if source is None:
+            self._texts[display] = None
+        elif self._cached_chars + len(source.text) <= TEXT_CACHE_CHARS:
+            self._texts[display] = source
             self._cached_chars += len(source.text)
-            while self._cached_chars > TEXT_CACHE_CHARS and len(self._texts) > 1:
-                oldest = next(iter(self._texts))
-                dropped = self._texts.pop(oldest)
-                self._cached_chars -= len(dropped.text) if dropped is not None else 0
         return source
 
     def _first_digest(self, display: str) -> str:

@@ -84,3 +84,17 @@ def test_a_run_whose_texts_outgrow_the_cache_finds_and_fixes_the_same(tree: str,
     assert whole.changes and tight.changes == whole.changes
     assert [f.to_json() for f in tight.findings] == [f.to_json() for f in whole.findings]
     assert [p.to_json() for p in tight.problems] == [p.to_json() for p in whole.problems]
+
+
+def test_a_cache_smaller_than_the_tree_keeps_the_texts_it_read_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kinds read the files in the same order one after the other: a cache that let its oldest
+    text go would miss on every read of the next kind; one that keeps what it read first hits on those."""
+    monkeypatch.setattr(project, "TEXT_CACHE_CHARS", 12)  # two of the three texts
+    ctx, a, b = _context(tmp_path)
+    c = tmp_path / "c.py"
+    c.write_text("C = 3\n")
+    first = [ctx.source(str(p), p) for p in (a, b, c)]
+    again = [ctx.source(str(p), p) for p in (a, b, c)]
+    assert again[0] is first[0] and again[1] is first[1]
+    assert again[2] is not first[2] and again[2] is not None and again[2].text == "C = 3\n"
+    assert not ctx.problems
