@@ -203,6 +203,21 @@ class _Detector:
         # a literal each pattern's every match holds (as the pattern's own flags match it), or None
         self.gates = [_required_literal(p) for p in self.patterns]
         self._keyword: Any = None
+        self._keyword_screen: re.Pattern[str] | None = None
+
+    @property
+    def keyword_screen(self) -> re.Pattern[str]:
+        """The keyword detector's own word list as one pattern: each of its patterns needs one of
+        those words (`api_key`, `password`..., not `key` alone, a word this tool's output is full of)."""
+        if self._keyword_screen is None:
+            try:
+                from detect_secrets.plugins import keyword
+
+                words = tuple(keyword.DENYLIST)
+                self._keyword_screen = re.compile("|".join(words), re.IGNORECASE) if words else _KEYWORD_SCREEN
+            except Exception:  # noqa: BLE001 - a release without the list: the broad screen
+                self._keyword_screen = _KEYWORD_SCREEN
+        return self._keyword_screen
 
     @property
     def keyword(self) -> Any:
@@ -234,7 +249,7 @@ class _Detector:
     def values(self, line: str) -> list[tuple[int, int]]:
         """Spans of the values the keyword detector finds on one line."""
         spans: list[tuple[int, int]] = []
-        if _KEYWORD_SCREEN.search(line):
+        if self.keyword_screen.search(line):
             for found in self.keyword.analyze_line(filename="output.py", line=line, line_number=0):
                 value = found.secret_value or ""
                 if len(value) >= 3 and not _is_placeholder(value):
@@ -271,7 +286,7 @@ def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
     return best
 
 
-_KEYWORD_SCREEN = re.compile(r"pass|pwd|secret|key|contrase", re.IGNORECASE)
+_KEYWORD_SCREEN = re.compile(r"pass|pwd|secret|key|contrase", re.IGNORECASE)  # every word of the detector's list holds one
 _detector: _Detector | None = None
 _detector_error: str | None = None
 _lock = threading.RLock()

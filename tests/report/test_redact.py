@@ -228,3 +228,19 @@ def test_the_assignment_screen_holds_wherever_an_assignment_pattern_matches(part
     line = "".join(parts)
     if module._QUOTED_ASSIGN.search(line) or module._BARE_ASSIGN.search(line):
         assert module._ASSIGNED_KEY.search(line)
+
+
+def test_the_keyword_detector_runs_only_on_lines_that_hold_one_of_its_own_words() -> None:
+    """`key` alone (`{key}` in a URL, `key: str`) is none of detect-secrets' keywords: such lines
+    skip the detector; `api_key = ...` and `contraseña = ...` still reach it and are redacted."""
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    from migrator import redact as module
+
+    module.ensure_available()
+    detector = module._detector
+    assert detector is not None
+    screen = detector.keyword_screen
+    assert not screen.search("url = f'{base}/customer/{key}'  # key: str")
+    assert all(screen.search(word.replace("_?", "_")) for word in DENYLIST)
+    assert "Zq9v8w7u" not in redact("api_key = 'Zq9v8w7u'") and "S3creto" not in redact("contraseña = 'S3creto'")
