@@ -102,7 +102,7 @@ _BLOCK_INDICATOR = re.compile(r":[ \t]*[>|]")
 # matters only after "scheme://user:" (a URL's password), so a diff's hunk headers and e-mail
 # addresses do not send their lines through every pattern.
 _TRIGGER = re.compile(
-    r"eyJ|://[^\s/\"'<>@]*@|bearer|basic|token|authori[sz]ation|pass|pwd|secret|api[_-]?key|apikey|key|credential|sig|auth",
+    r"eyJ|://[^\s/\"'<>@]*@|bearer|basic|token|authori[sz]ation|pass|pwd|secret|api[_-]?key|apikey|key|credential|sig|auth|contrase",
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(r"^(?:\{.*\}|\$\{?[A-Za-z_][\w]*\}?|%\(?\w*\)?s|<[^>]*>|\*+|\[redacted\]|x+|\.\.\.|%[A-Z_]+%)$", re.IGNORECASE)
@@ -463,7 +463,7 @@ def _apply(text: str, found: Any) -> str:
 
 # Each alternative of `_TRIGGER` holds one of these once lower-cased. Only four other characters
 # match an ASCII letter under re.IGNORECASE (the dotted and dotless i, the long s, the Kelvin sign).
-_TRIGGER_WORDS = ("eyj", "@", "bearer", "basic", "token", "auth", "pass", "pwd", "secret", "key", "credential", "sig")
+_TRIGGER_WORDS = ("eyj", "@", "bearer", "basic", "token", "auth", "pass", "pwd", "secret", "key", "credential", "sig", "contrase")
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
