@@ -32,6 +32,7 @@ from migrator.rulefile import Rule, load_rules
 from migrator.suppression import apply_per_file_ignores
 
 POOL_THRESHOLD = 48  # candidate files; below this a pool costs more than it saves
+BATCH_FILES = 32  # files a worker is handed at most at a time
 PREFILTER_POOL_THRESHOLD = 4000  # files to screen; reading and screening is cheap per file
 MAX_SCREEN_BYTES = 2_000_000  # configuration files larger than this are data, not configuration
 
@@ -219,7 +220,10 @@ def _run(paths: list[Path], options: RunOptions, progress: Callable[[int, int], 
     if pooled:
         work = [(str(p), d, options.unsafe_fixes, False, verify) for p, d in files]
         with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
-            for i, file_result in enumerate(pool.map(_work, work, chunksize=max(1, len(work) // (jobs * 8)))):
+            # Batches of a few dozen files: a worker holds its batch's results until it sends them, and
+            # a collection in the worker walks all of them (a batch of 500 made every file a fifth slower).
+            chunk = max(1, min(BATCH_FILES, len(work) // (jobs * 8)))
+            for i, file_result in enumerate(pool.map(_work, work, chunksize=chunk)):
                 redact.adopt(file_result.learned)
                 file_result.learned = ()
                 interned.findings(file_result.findings)
