@@ -41,6 +41,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from migrator.needle_lines import lines_holding
+
 MARK = "[redacted]"
 
 
@@ -461,55 +463,24 @@ def _apply(text: str, found: Any) -> str:
     return _redact_line(text, found)
 
 
-# Each alternative of `_TRIGGER` holds one of these once lower-cased. Only four other characters
-# match an ASCII letter under re.IGNORECASE (the dotted and dotless i, the long s, the Kelvin sign).
+# Each alternative of `_TRIGGER` holds one of these once lower-cased.
 _TRIGGER_WORDS = ("eyj", "@", "bearer", "basic", "token", "auth", "pass", "pwd", "secret", "key", "credential", "sig", "contrase")
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _trigger_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line of `text` that holds a `_TRIGGER` match, in order. The words are
-    found with `str.find` in the lower-cased text and the pattern is tried on those lines only: a
-    case-insensitive alternation runs at a fraction of that speed over a long text."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):  # offsets would shift, or a word hides
+    """(start, end) of each line of `text` that holds a `_TRIGGER` match, in order: the pattern is
+    tried only on the lines that hold a trigger word (`migrator.needle_lines`)."""
+    lines = lines_holding(text, _TRIGGER_WORDS)
+    if lines is None:
         return _lines_of(text, (m.start() for m in _TRIGGER.finditer(text)))
-    starts: set[int] = set()
-    for word in _TRIGGER_WORDS:
-        at = lowered.find(word)
-        while at >= 0:
-            line_start = lowered.rfind("\n", 0, at) + 1
-            starts.add(line_start)
-            line_end = lowered.find("\n", at)
-            if line_end < 0:
-                break
-            at = lowered.find(word, line_end)
-    out: list[tuple[int, int]] = []
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        if _TRIGGER.search(text, start, end):
-            out.append((start, end))
-    return out
+    return [(start, end) for start, end in lines if _TRIGGER.search(text, start, end)]
 
 
 def _has_trigger(text: str) -> bool:
-    """`_TRIGGER.search(text) is not None`, found as `_trigger_lines` finds the lines."""
+    """`_TRIGGER.search(text) is not None`, searched line by line in a long text."""
     if len(text) <= 4096:
         return _TRIGGER.search(text) is not None
-    lowered = text.lower()
-    if len(lowered) != len(text) or _FOLDS_TO_ASCII.search(text):
-        return _TRIGGER.search(text) is not None
-    for word in _TRIGGER_WORDS:
-        at = lowered.find(word)
-        while at >= 0:
-            start = lowered.rfind("\n", 0, at) + 1
-            end = lowered.find("\n", at)
-            end = len(text) if end < 0 else end + 1
-            if _TRIGGER.search(text, start, end):
-                return True
-            at = lowered.find(word, end)
-    return False
+    return bool(_trigger_lines(text))
 
 
 def _lines_of(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:

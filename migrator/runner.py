@@ -220,10 +220,10 @@ def _run(paths: list[Path], options: RunOptions, progress: Callable[[int, int], 
     if pooled:
         work = [(str(p), d, options.unsafe_fixes, False, verify) for p, d in files]
         with workers.pool(jobs, _init_worker, (options.rule_dirs, options.select, options.ignore, options.settings)) as pool:
-            # Batches of a few dozen files: a worker holds its batch's results until it sends them, and
-            # a collection in the worker walks all of them (a batch of 500 made every file a fifth slower).
-            chunk = max(1, min(BATCH_FILES, len(work) // (jobs * 8)))
-            for i, file_result in enumerate(pool.map(_work, work, chunksize=chunk)):
+            # At most a few dozen files a batch: a worker holds its batch's results until it sends them,
+            # and a collection in the worker walks all of them (a batch of 500 made every file a fifth
+            # slower); the pool makes batches smaller still as the work left shrinks.
+            for i, file_result in enumerate(pool.map(_work, work, chunksize=BATCH_FILES)):
                 redact.adopt(file_result.learned)
                 file_result.learned = ()
                 interned.findings(file_result.findings)

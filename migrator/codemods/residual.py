@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from migrator.findings import Finding, FixSafety
+from migrator.needle_lines import needle_lines
 from migrator.python.urlflow import LineIndex
 from migrator.rulefile import Rule
 from migrator.spans import SpanText
 from migrator.urlmodel import files as model_files
 from migrator.urlmodel import screening
-from migrator.urlmodel.needle_lines import needle_lines
 from migrator.urlmodel.pieces import SEGMENT_NEEDLES, Role, find_pieces, foreign_url_before
 
 KIND = "old-gateway-left"
@@ -77,7 +77,7 @@ def _pieces_outside(text: str, index: LineIndex, skip: set[int], visma_project: 
     # The search cuts lines at "\n" only; where a lone "\r" ends a line too, the index counts
     # more lines, so lines are skipped after the search instead of before it.
     same_lines = text.count("\r") == text.count("\r\n")
-    lines = needle_lines(text, list(index.starts) if same_lines else None, _PIECE_NEEDLES, skip if same_lines else set())
+    lines = needle_lines(text, index.starts if same_lines else None, _PIECE_NEEDLES, skip if same_lines else set())
     if lines is None:
         found = _left_pieces(text, visma_project)
     elif not lines.at_source:  # no line outside `skip` holds a needle

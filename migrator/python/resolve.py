@@ -393,14 +393,16 @@ _FUNCTION_TYPES = frozenset(_FUNCTIONS)
 # kind, never looked up). Skipping them spares a lookup for most nodes of a tree (Name, Constant).
 _LEAF_FIELDS = frozenset({"ctx", "id", "attr", "arg", "name", "asname", "module", "level", "kind", "type_comment",
                           "conversion", "is_async"})
+_LEAF_VALUES = frozenset({ast.Constant, ast.MatchSingleton})  # their `value` is a constant, never a node
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
     """The fields of an `ast` node type that may hold child nodes (a constant's value never does)."""
-    leaf_value = kind is ast.Constant or kind.__name__ == "MatchSingleton"
     fields: tuple[str, ...] = getattr(kind, "_fields", ())
-    return tuple(name for name in fields if name not in _LEAF_FIELDS and not (leaf_value and name == "value"))
+    return tuple(name for name in fields if name not in _LEAF_FIELDS and not (kind in _LEAF_VALUES and name == "value"))
+
+
 _SCANNED = frozenset({ast.Import, ast.ImportFrom, ast.ClassDef, ast.Subscript, ast.Global, ast.Nonlocal})
 
 

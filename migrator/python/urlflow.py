@@ -19,10 +19,10 @@ import tokenize
 import urllib.parse
 from array import array
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from migrator import urls
 from migrator.findings import Edit
+from migrator.needle_lines import line_starts
 from migrator.python.literals import (
     Field,
     Piece,
@@ -128,12 +128,11 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         # an array, not a list of ints: a run keeps one index per file it reads (a tenth the memory)
-        self.starts = array("q", [0])
         if "\r" in text:
+            self.starts = array("q", [0])
             self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
-        else:  # only "\n" ends a line: each start is the sum of the lengths before it (C iterators)
-            self.starts.extend(accumulate(map((1).__add__, map(len, text.split("\n")))))
-            self.starts.pop()  # the end of the last line starts no line
+        else:  # only "\n" ends a line
+            self.starts = array("q", line_starts(text))
 
     def offset(self, line: int, col_bytes: int) -> int:
         start = self.starts[line - 1]

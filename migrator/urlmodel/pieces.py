@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from migrator.urlmodel.needle_lines import needle_lines
+from migrator.needle_lines import needle_lines
 
 NEW_HOST = "api.finance.visma.net"
 NEW_ORIGIN = "https://" + NEW_HOST
