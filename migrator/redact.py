@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from migrator.needle_lines import lines_holding
+from migrator.needle_lines import FOLDS_TO_ASCII, lines_holding
 
 MARK = "[redacted]"
 
@@ -71,8 +71,34 @@ _BARE_ASSIGN = re.compile(
     re.IGNORECASE,
 )
 # A secret word right before `=` or `:` (a quote and spaces between): every match of the two
-# patterns above holds one, and this is found at a fraction of their cost.
+# patterns above holds one. `_assigned_key` finds it from each `=` and `:` backwards.
 _ASSIGNED_KEY = re.compile(rf"""{_SECRET_WORD}\\?["']?\s*[:=]""", re.IGNORECASE)
+_SECRET_WORD_AT_END = re.compile(rf"{_SECRET_WORD}\Z", re.IGNORECASE)
+_SECRET_WORD_CHARS = 24  # longer than the longest word `_SECRET_WORD` matches (subscription_key)
+_ASSIGN_SIGN = re.compile("[:=]")
+
+
+def _assigned_key(text: str) -> bool:
+    """`_ASSIGNED_KEY.search(text) is not None`, without trying the word list at every position:
+    from each `=` and `:`, back over the spaces (`\\s`), an optional quote and an optional
+    backslash, a secret word must end there (a several times faster test on a long line)."""
+    for sign in _ASSIGN_SIGN.finditer(text):
+        end = sign.start()
+        while end and text[end - 1].isspace():  # str.isspace is what `\\s` matches in a str pattern
+            end -= 1
+        ends = [end]
+        if end and text[end - 1] in "\"'":
+            ends.append(end - 1)
+            if end > 1 and text[end - 2] == "\\":
+                ends.append(end - 2)
+        elif end and text[end - 1] == "\\":
+            ends.append(end - 1)
+        for at in ends:
+            if _SECRET_WORD_AT_END.search(text, max(0, at - _SECRET_WORD_CHARS), at):
+                return True
+    return False
+
+
 _BEARER = re.compile(r"\b(?P<head>(?:Bearer|Basic|Token)\s+)(?P<value>[A-Za-z0-9\-._~+/]{8,}=*)", re.IGNORECASE)
 _AUTH_HEADER = re.compile(
     r"""(?P<head>\bAuthorization["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\b)(?P<value>[A-Za-z0-9\-._~+/]{12,}=*)""",
@@ -206,6 +232,7 @@ class _Detector:
         self.gates = [_required_literal(p) for p in self.patterns]
         self._keyword: Any = None
         self._keyword_screen: re.Pattern[str] | None = None
+        self._keyword_needles: tuple[tuple[str, ...], ...] | None | bool = False  # False: not derived yet
 
     @property
     def keyword_screen(self) -> re.Pattern[str]:
@@ -220,6 +247,32 @@ class _Detector:
             except Exception:  # noqa: BLE001 - a release without the list: the broad screen
                 self._keyword_screen = _KEYWORD_SCREEN
         return self._keyword_screen
+
+    @property
+    def keyword_needles(self) -> tuple[tuple[str, ...], ...] | None:
+        """For each word of the keyword screen, the literals it holds, lower-cased (`api_?key`: `api`
+        and `key`), or None when some word has none: `str.find` screens a line in a fraction of the
+        pattern's time."""
+        if self._keyword_needles is False:
+            needles: list[tuple[str, ...]] | None = []
+            for word in self.keyword_screen.pattern.split("|"):
+                runs = [run.lower() for run in _literal_runs(re.compile(word)) or [] if len(run) >= 3]
+                if not runs or needles is None:
+                    needles = None
+                    break
+                needles.append(tuple(runs))
+            self._keyword_needles = tuple(needles) if needles is not None else None
+        return self._keyword_needles  # type: ignore[return-value]
+
+    def _screened_out(self, line: str) -> bool:
+        """True when no word of the keyword screen can match in `line` (False: try the screen)."""
+        needles = self.keyword_needles
+        if needles is None:
+            return False
+        lowered = line.lower()
+        if len(lowered) != len(line) or FOLDS_TO_ASCII.search(line):  # lower case would hide a match
+            return False
+        return not any(all(run in lowered for run in word) for word in needles)
 
     @property
     def keyword(self) -> Any:
@@ -251,6 +304,8 @@ class _Detector:
     def values(self, line: str) -> list[tuple[int, int]]:
         """Spans of the values the keyword detector finds on one line."""
         spans: list[tuple[int, int]] = []
+        if self._screened_out(line):
+            return spans
         if self.keyword_screen.search(line):
             for found in self.keyword.analyze_line(filename="output.py", line=line, line_number=0):
                 value = found.secret_value or ""
@@ -262,9 +317,9 @@ class _Detector:
         return spans
 
 
-def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
-    """The longest run of literal characters at the top level of `pattern` (3 or more), which every
-    match holds: a plain string, or under IGNORECASE a pattern of that run alone with the same flags."""
+def _literal_runs(pattern: re.Pattern[str]) -> list[str] | None:
+    """The runs of literal characters at the top level of `pattern`, which every match holds (in
+    the pattern's case), or None when its text cannot be read."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
     except ImportError:  # Python 3.10 and older name it sre_parse
@@ -273,14 +328,21 @@ def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
         items = list(sre_parse.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - an internal parser that changed: run the pattern as it is
         return None
-    best, run = "", ""
+    runs, run = [], ""
     for op, value in items + [(None, None)]:
         if op is sre_parse.LITERAL:
             run += chr(value)
             continue
-        if len(run) > len(best):
-            best = run
+        if run:
+            runs.append(run)
         run = ""
+    return runs
+
+
+def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
+    """The longest run of literal characters at the top level of `pattern` (3 or more), which every
+    match holds: a plain string, or under IGNORECASE a pattern of that run alone with the same flags."""
+    best = max(_literal_runs(pattern) or [""], key=len)
     if len(best) < 3:
         return None
     if pattern.flags & re.IGNORECASE:
@@ -574,7 +636,7 @@ def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a 
         text = _XML_KEY_VALUE.sub(xml_pair, text)
     if "auth" in text.lower():
         text = _AUTH_PAIR.sub(pair, text)
-    if _ASSIGNED_KEY.search(text):  # what both assignment patterns need; most lines hold none
+    if _assigned_key(text):  # what both assignment patterns need; most lines hold none
         text = _QUOTED_ASSIGN.sub(quoted, text)
         text = _BARE_ASSIGN.sub(bare, text)
     if _detector is not None and found is None:  # learning needs only the patterns above

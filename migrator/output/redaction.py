@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -36,9 +37,12 @@ def redact_data(data: Any) -> Any:
     return _redact.redact_obj(data)
 
 
+_LONE_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _printable(text: str) -> str:
     """Lone surrogates (file names with bytes that are not UTF-8) shown as \\xNN, never a crash."""
-    if not any("\udc80" <= c <= "\udcff" for c in text):
+    if _LONE_SURROGATE.search(text) is None:
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
