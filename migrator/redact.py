@@ -76,6 +76,8 @@ _ASSIGNED_KEY = re.compile(rf"""{_SECRET_WORD}\\?["']?\s*[:=]""", re.IGNORECASE)
 _SECRET_WORD_AT_END = re.compile(rf"{_SECRET_WORD}\Z", re.IGNORECASE)
 _SECRET_WORD_CHARS = 24  # longer than the longest word `_SECRET_WORD` matches (subscription_key)
 _ASSIGN_SIGN = re.compile("[:=]")
+# What the last letter of a secret word can be, as re.IGNORECASE matches it (the long s is an s)
+_SECRET_WORD_LAST = frozenset("dstnylgeDSTNYLGE\u017f")
 
 
 def _assigned_key(text: str) -> bool:
@@ -94,7 +96,7 @@ def _assigned_key(text: str) -> bool:
         elif end and text[end - 1] == "\\":
             ends.append(end - 1)
         for at in ends:
-            if _SECRET_WORD_AT_END.search(text, max(0, at - _SECRET_WORD_CHARS), at):
+            if at and text[at - 1] in _SECRET_WORD_LAST and _SECRET_WORD_AT_END.search(text, max(0, at - _SECRET_WORD_CHARS), at):
                 return True
     return False
 
@@ -181,19 +183,31 @@ def detect_secrets_formats() -> list[tuple[str, int]]:
     return found
 
 
-def _formats() -> list[tuple[str, int]]:
+def _formats(version: str) -> list[tuple[str, int]]:
     """The format detectors of the installed detect-secrets. Importing it costs a tenth of a
     second (it pulls in requests), paid by every run for its one summary line; so the patterns of
     the release the package was built against ship in `data/secret_formats.json` and are used
     when that same release is installed. Any other release is read directly."""
-    version = _installed_version()  # not installed: redaction is unavailable
-    try:
-        shipped = json.loads(FORMATS_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        shipped = {}
+    shipped = _shipped()
     if shipped.get("detect_secrets") == version and shipped.get("patterns"):
         return [(str(p), int(f)) for p, f in shipped["patterns"]]
     return detect_secrets_formats()
+
+
+def _shipped() -> dict[str, Any]:
+    """`data/secret_formats.json` ({} when it cannot be read), read once."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        try:
+            _SHIPPED = json.loads(FORMATS_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _SHIPPED = {}
+        if not isinstance(_SHIPPED, dict):
+            _SHIPPED = {}
+    return _SHIPPED
+
+
+_SHIPPED: dict[str, Any] | None = None
 
 
 def _installed_version() -> str:
@@ -223,45 +237,51 @@ class _Detector:
     (imported on the first line that needs it)."""
 
     def __init__(self) -> None:
-        formats = _formats()
+        self.version = _installed_version()  # not installed: redaction is unavailable
+        formats = _formats(self.version)
         if not formats:
             raise RuntimeError("detect-secrets has no detectors")
         self.patterns = [re.compile(p, f) for p, f in formats]
         self.screen = re.compile("|".join(_scoped(p, f) for p, f in formats))
         # a literal each pattern's every match holds (as the pattern's own flags match it), or None
         self.gates = [_required_literal(p) for p in self.patterns]
+        # a case-insensitive gate's literal in lower case, found with `str.find` in the lower-cased text
+        self.folded_gates = [max(_literal_runs(p) or [""], key=len).lower() if isinstance(g, re.Pattern) else None
+                             for p, g in zip(self.patterns, self.gates)]
         self._keyword: Any = None
         self._keyword_screen: re.Pattern[str] | None = None
-        self._keyword_needles: tuple[tuple[str, ...], ...] | None | bool = False  # False: not derived yet
+        self._keyword_needles: tuple[str, ...] | None | bool = False  # False: not derived yet
 
     @property
     def keyword_screen(self) -> re.Pattern[str]:
         """The keyword detector's own word list as one pattern: each of its patterns needs one of
         those words (`api_key`, `password`..., not `key` alone, a word this tool's output is full of)."""
         if self._keyword_screen is None:
-            try:
-                from detect_secrets.plugins import keyword
+            words = _shipped().get("keyword_denylist") if _shipped().get("detect_secrets") == self.version else None
+            if not words:  # importing the detector costs a fifth of a second: only for another release
+                try:
+                    from detect_secrets.plugins import keyword
 
-                words = tuple(keyword.DENYLIST)
-                self._keyword_screen = re.compile("|".join(words), re.IGNORECASE) if words else _KEYWORD_SCREEN
-            except Exception:  # noqa: BLE001 - a release without the list: the broad screen
-                self._keyword_screen = _KEYWORD_SCREEN
+                    words = list(keyword.DENYLIST)
+                except Exception:  # noqa: BLE001 - a release without the list: the broad screen
+                    words = None
+            self._keyword_screen = re.compile("|".join(words), re.IGNORECASE) if words else _KEYWORD_SCREEN
         return self._keyword_screen
 
     @property
-    def keyword_needles(self) -> tuple[tuple[str, ...], ...] | None:
-        """For each word of the keyword screen, the literals it holds, lower-cased (`api_?key`: `api`
-        and `key`), or None when some word has none: `str.find` screens a line in a fraction of the
-        pattern's time."""
+    def keyword_needles(self) -> tuple[str, ...] | None:
+        """Every spelling of every word of the keyword screen, lower-cased (`api_?key`: `apikey` and
+        `api_key`), or None when some word is more than letters and optional letters: `str.find`
+        screens a line in a fraction of the pattern's time."""
         if self._keyword_needles is False:
-            needles: list[tuple[str, ...]] | None = []
+            needles: list[str] | None = []
             for word in self.keyword_screen.pattern.split("|"):
-                runs = [run.lower() for run in _literal_runs(re.compile(word)) or [] if len(run) >= 3]
-                if not runs or needles is None:
+                spelled = _spellings(word)
+                if spelled is None or needles is None:
                     needles = None
                     break
-                needles.append(tuple(runs))
-            self._keyword_needles = tuple(needles) if needles is not None else None
+                needles.extend(spelling.lower() for spelling in spelled)
+            self._keyword_needles = tuple(needles) if needles else None
         return self._keyword_needles  # type: ignore[return-value]
 
     def _screened_out(self, line: str) -> bool:
@@ -272,7 +292,7 @@ class _Detector:
         lowered = line.lower()
         if len(lowered) != len(line) or FOLDS_TO_ASCII.search(line):  # lower case would hide a match
             return False
-        return not any(all(run in lowered for run in word) for word in needles)
+        return not any(needle in lowered for needle in needles)
 
     @property
     def keyword(self) -> Any:
@@ -289,9 +309,19 @@ class _Detector:
     def format_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of the values detect-secrets' format detectors find in `text`."""
         spans: list[tuple[int, int]] = []
-        for pattern, gate in zip(self.patterns, self.gates):
-            if gate is not None and not (gate in text if isinstance(gate, str) else gate.search(text)):
-                continue  # the literal every match holds is absent: the pattern need not run
+        lowered: str | None = None  # for the case-insensitive gates, when lower case is exact
+        if any(gate is not None and not isinstance(gate, str) for gate in self.gates):
+            lowered = text.lower()
+            if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
+                lowered = None
+        for pattern, gate, folded in zip(self.patterns, self.gates, self.folded_gates):
+            if gate is None:
+                pass
+            elif isinstance(gate, str):
+                if gate not in text:
+                    continue  # the literal every match holds is absent: the pattern need not run
+            elif not (folded in lowered if lowered is not None and folded else gate.search(text)):
+                continue
             for match in pattern.finditer(text):
                 # a group that holds the value (a URL's password) when it is long enough to be
                 # one; else the whole match (`(ghp|gho)_...`: the group is only the prefix)
@@ -337,6 +367,33 @@ def _literal_runs(pattern: re.Pattern[str]) -> list[str] | None:
             runs.append(run)
         run = ""
     return runs
+
+
+def _spellings(word: str, most: int = 64) -> list[str] | None:
+    """Every string the pattern `word` matches when it is made of literal characters and optional
+    ones (`api_?key`), else None."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10 and older name it sre_parse
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        items = list(sre_parse.parse(word))
+    except Exception:  # noqa: BLE001 - not a pattern this can read
+        return None
+    spelled = [""]
+    for op, value in items:
+        if op is sre_parse.LITERAL:
+            spelled = [s + chr(value) for s in spelled]
+            continue
+        if op is sre_parse.MAX_REPEAT and value[0] == 0 and value[1] == 1:
+            inner = list(value[2])
+            if len(inner) == 1 and inner[0][0] is sre_parse.LITERAL:
+                spelled = spelled + [s + chr(inner[0][1]) for s in spelled]
+                if len(spelled) > most:
+                    return None
+                continue
+        return None
+    return spelled if all(spelled) else None
 
 
 def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
@@ -527,6 +584,7 @@ def _apply(text: str, found: Any) -> str:
 
 # Each alternative of `_TRIGGER` holds one of these once lower-cased.
 _TRIGGER_WORDS = ("eyj", "@", "bearer", "basic", "token", "auth", "pass", "pwd", "secret", "key", "credential", "sig", "contrase")
+_WHOLE_TRIGGER_WORDS = tuple(word for word in _TRIGGER_WORDS if word != "@")
 
 
 def _trigger_lines(text: str) -> list[tuple[int, int]]:
@@ -535,7 +593,11 @@ def _trigger_lines(text: str) -> list[tuple[int, int]]:
     lines = lines_holding(text, _TRIGGER_WORDS)
     if lines is None:
         return _lines_of(text, (m.start() for m in _TRIGGER.finditer(text)))
-    return [(start, end) for start, end in lines if _TRIGGER.search(text, start, end)]
+    lowered = text.lower()  # as long as `text`: lines_holding said so
+    # Each word but `@` is itself a way `_TRIGGER` matches (in lower case, which lines_holding has
+    # shown to be exact here); a line that holds only `@` needs the pattern (`://...@`).
+    return [(start, end) for start, end in lines
+            if any(lowered.find(word, start, end) >= 0 for word in _WHOLE_TRIGGER_WORDS) or _TRIGGER.search(text, start, end)]
 
 
 def _has_trigger(text: str) -> bool:
@@ -630,8 +692,10 @@ def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a 
         text = _JWT.sub(lambda m: (found(m.group()) if found else None) or MARK, text)
     if "@" in text:
         text = _URL_PASSWORD.sub(value, text)
-    text = _BEARER.sub(value, text)
-    text = _AUTH_HEADER.sub(value, text)
+    if _may_hold(text, ("bearer", "basic", "token")):
+        text = _BEARER.sub(value, text)
+    if _may_hold(text, ("authorization",)):
+        text = _AUTH_HEADER.sub(value, text)
     if "key" in text.lower():
         text = _XML_KEY_VALUE.sub(xml_pair, text)
     if "auth" in text.lower():
@@ -642,6 +706,15 @@ def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a 
     if _detector is not None and found is None:  # learning needs only the patterns above
         text = "".join(_detector_pass(line, found) for line in text.splitlines(keepends=True))
     return text
+
+
+def _may_hold(text: str, needles: tuple[str, ...]) -> bool:
+    """False only when no case-insensitive match of a pattern that needs one of the lower-case
+    `needles` can be in `text` (`str.find` costs a fraction of a failed pattern search)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):  # lower case would hide a match
+        return True
+    return any(needle in lowered for needle in needles)
 
 
 def _detector_pass(line: str, found: Any) -> str:

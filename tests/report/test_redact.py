@@ -114,7 +114,39 @@ def test_another_detect_secrets_release_is_read_directly(monkeypatch: pytest.Mon
     from migrator import redact as module
 
     monkeypatch.setattr(module, "_installed_version", lambda: "0.0.1")
-    assert module._formats() == module.detect_secrets_formats()
+    assert module._formats("0.0.1") == module.detect_secrets_formats()
+    detector = module._Detector()
+    from detect_secrets.plugins import keyword
+
+    assert detector.keyword_screen.pattern == "|".join(keyword.DENYLIST)
+
+
+def test_the_shipped_keyword_list_is_the_installed_one() -> None:
+    # the screen reads the shipped list so that a run imports the keyword detector only for a line
+    # that may hold a keyword: a stale list would let a secret through unscreened
+    import importlib.metadata
+
+    from detect_secrets.plugins import keyword
+
+    from migrator import redact as module
+
+    shipped = module._shipped()
+    if shipped["detect_secrets"] != importlib.metadata.version("detect-secrets"):
+        pytest.skip("another detect-secrets release is installed: the redactor reads it directly")
+    assert shipped["keyword_denylist"] == list(keyword.DENYLIST), "run scripts/refresh_secret_formats.py"
+    assert module._Detector().keyword_screen.pattern == "|".join(keyword.DENYLIST)
+
+
+def test_a_line_without_keywords_does_not_import_the_keyword_detector() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from migrator import redact; "
+            "print(redact.redact('a.py:1:2: VNI033 Header ipp-company-id: the tenant_id of the token {key}'));"
+            "print('detect_secrets.plugins.keyword' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "a.py:1:2: VNI033 Header ipp-company-id: the tenant_id of the token {key}"
+    assert out[1] == "False"
 
 
 @pytest.mark.parametrize("root", ["examples/legacy-integration", "tests/fixtures/webhooks", "tests/fixtures/url_model"])
@@ -193,15 +225,16 @@ def test_a_format_detector_runs_only_where_the_literal_its_matches_hold_stands()
     assert detector is not None and sum(g is not None for g in detector.gates) > len(detector.gates) / 2
     samples = [" AKCp5abcdefghijk ", "XOXB-123-abc9", "https://hooks.slack.com/services/TABC/BDEF/xyz",
                "sk_live_" + "a" * 24, "ghp_" + "b" * 36, "https://u:" + "c" * 64 + "@h.cloudant.com", "x = 1"]
-    text = "\n".join(samples * 50)
-    gated = detector.format_spans(text)
-    assert len(gated) >= 6 * 50
     gates = detector.gates
-    try:
-        detector.gates = [None] * len(gates)
-        assert sorted(detector.format_spans(text)) == sorted(gated)
-    finally:
-        detector.gates = gates
+    # the second text holds a Kelvin sign: lower case would not show what re.IGNORECASE matches
+    for text in ("\n".join(samples * 50), "\n".join(samples * 50) + "\nXO\u212aB x"):
+        gated = detector.format_spans(text)
+        assert len(gated) >= 6 * 50
+        try:
+            detector.gates = [None] * len(gates)
+            assert sorted(detector.format_spans(text)) == sorted(gated)
+        finally:
+            detector.gates = gates
 
 
 def test_a_text_learned_once_is_not_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -58,14 +58,27 @@ def test_keyword_screen_stops_plain_report_lines() -> None:
     assert detector is not None and detector.keyword_needles is not None
     line = "a.py:26:55: VNI033 Header ipp-company-id is not used with Visma Connect tokens: the tenant_id is sent"
     assert detector._screened_out(line)
+    assert detector._screened_out("a.py:3:1: VNI002 https://api.finance.visma.net/v1/customer/{key}: both halves")
+    assert not detector._screened_out("x = {'Api_Key': 'abc'}") and not detector._screened_out("APIKEY=1")
     assert not detector._screened_out("db_password = 'x'")
     assert not detector._screened_out("API_\u212aEY = 'x'")  # Kelvin sign: searched by the pattern itself
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["Bearer ", "ba\u017fic ", "TO\u212aEN ", "Authorization: ", "authori\u017fation=",
+                                 "abcdefgh12345678", "x", " ", ":"]), max_size=8).map("".join))
+def test_header_screens_never_stop_a_line_the_patterns_match(text: str) -> None:
+    if not redact._may_hold(text, ("bearer", "basic", "token")):
+        assert redact._BEARER.search(text) is None
+    if not redact._may_hold(text, ("authorization",)):
+        assert redact._AUTH_HEADER.search(text) is None
 
 
 def test_secrets_behind_the_screens_are_still_redacted() -> None:
     assert redact.redact('{\\"password\\": \\"hunter2xyz\\"}') == '{\\"password\\": \\"[redacted]\\"}'
     assert MARK in redact.redact("pa\u017fsword = hunter2xyz")
     assert MARK in redact.redact('contraseña = "hunter2xyz"')
+    assert redact.redact("Authorization: ba\u017fic dXNlcjpwYXNzd29yZA==") == f"Authorization: ba\u017fic {MARK}"
 
 
 def test_printable_shows_lone_surrogates_and_passes_other_text() -> None:
