@@ -7,8 +7,9 @@
 Every command runs as a child process, alternating tool and vni-migrate, `--repeat` times; the
 figures are medians of wall time, and the peak resident memory of the child. A tool that is not
 installed is reported as missing and left out of the ratios. Semgrep runs offline with a local rule
-file and `--metrics=off`. The scaling run stops at the first size whose runs would exceed `--budget`
-seconds (on a small shared machine 8,000 modules may not fit) and says what it reached.
+file and `--metrics=off`. The scaling run measures its sizes in `--rounds` rounds (every size once
+a round, medians over the rounds) and leaves out the sizes whose runs would exceed `--budget` seconds,
+estimated from the smallest (on a small shared machine 8,000 modules may not fit), saying so.
 """
 
 from __future__ import annotations
@@ -122,36 +123,45 @@ def hit_heavy(modules: int, repeat: int, work: Path) -> None:
     shutil.rmtree(tree)
 
 
-def scaling(sizes: list[int], budget: float, work: Path) -> None:
-    print("Scaling: scan and fix --diff per module")
-    spent = 0.0
-    last: tuple[int, float] | None = None  # (modules, seconds of both runs)
-    per_module: dict[str, list[float]] = {"scan": [], "fix --diff": [], "scan CPU": [], "fix --diff CPU": []}
+def scaling(sizes: list[int], budget: float, work: Path, rounds: int = 3) -> None:
+    """Per-module time of scan and fix --diff at each size. The sizes are measured in rounds, each
+    round running every size once (scan, then fix --diff), and the figures are the medians over the
+    rounds: a shared machine's speed drifts over minutes, and measuring one size after the other
+    made that drift look like a difference between sizes."""
+    print(f"Scaling: scan and fix --diff per module ({rounds} rounds, the sizes alternating)")
+    trees: list[tuple[int, Path, int]] = []
+    estimate = 0.0  # seconds of all rounds for the sizes taken so far
+    per_run: float | None = None  # seconds per module of one scan plus one fix, from the first size
     for modules in sizes:
-        if last is not None and spent + last[1] * modules / last[0] > budget:
-            print(f"  stopped before {modules} modules: the estimate exceeds --budget {budget:.0f} s (reached {last[0]})")
+        if per_run is not None and estimate + rounds * per_run * modules > budget:
+            print(f"  left out {modules} modules and more: the estimate exceeds --budget {budget:.0f} s")
             break
         tree = work / f"scale{modules}"
         lines = generate(tree, modules)
-        # Small trees run several times (median, scan and fix alternating): one run of a few
-        # seconds on a shared machine swings more than the spread this run is meant to show.
-        runs = max(1, min(5, 2000 // modules))
-        scans, fixes = [], []
-        for _ in range(runs):
-            scans.append(run_measured_cpu([sys.executable, "-m", "migrator", "scan", str(tree)], cwd=work))
-            fixes.append(run_measured_cpu([sys.executable, "-m", "migrator", "fix", "--diff", str(tree)], cwd=work))
-        scan = (statistics.median(r[0] for r in scans), statistics.median(r[1] for r in scans), max(r[2] for r in scans))
-        fix = (statistics.median(r[0] for r in fixes), statistics.median(r[1] for r in fixes), max(r[2] for r in fixes))
-        spent += sum(r[0] for r in scans + fixes)
-        per_module["scan"].append(scan[0] / modules)
-        per_module["fix --diff"].append(fix[0] / modules)
-        per_module["scan CPU"].append(scan[1] / modules)
-        per_module["fix --diff CPU"].append(fix[1] / modules)
-        print(f"  {modules:>5} modules {lines:>8} lines: scan {scan[0]:7.2f} s ({1000 * scan[0] / modules:5.1f} ms/module, "
-              f"CPU {1000 * scan[1] / modules:5.1f}, {scan[2]:4.0f} MiB)  fix --diff {fix[0]:7.2f} s "
-              f"({1000 * fix[0] / modules:5.1f} ms/module, CPU {1000 * fix[1] / modules:5.1f}, {fix[2]:4.0f} MiB)"
-              f"{f'  (median of {runs})' if runs > 1 else ''}")
-        last = (modules, scan[0] + fix[0])
+        trees.append((modules, tree, lines))
+        if per_run is None:  # a first pair of runs tells what the larger sizes will cost
+            seconds = sum(run_measured_cpu([sys.executable, "-m", "migrator", command, *extra, str(tree)], cwd=work)[0]
+                          for command, extra in (("scan", []), ("fix", ["--diff"])))
+            per_run = seconds / modules
+        estimate += rounds * per_run * modules
+    runs: dict[tuple[int, str], list[tuple[float, float, float, int]]] = {}
+    for _ in range(rounds):
+        for modules, tree, _ in trees:
+            for command, extra in (("scan", []), ("fix --diff", ["--diff"])):
+                cmd = [sys.executable, "-m", "migrator", command.split()[0], *extra, str(tree)]
+                runs.setdefault((modules, command), []).append(run_measured_cpu(cmd, cwd=work))
+    per_module: dict[str, list[float]] = {"scan": [], "fix --diff": [], "scan CPU": [], "fix --diff CPU": []}
+    for modules, tree, lines in trees:
+        shown = []
+        for command in ("scan", "fix --diff"):
+            measured = runs[(modules, command)]
+            wall = statistics.median(r[0] for r in measured)
+            cpu = statistics.median(r[1] for r in measured)
+            mib = max(r[2] for r in measured)
+            per_module[command].append(wall / modules)
+            per_module[f"{command} CPU"].append(cpu / modules)
+            shown.append(f"{command} {wall:7.2f} s ({1000 * wall / modules:5.1f} ms/module, CPU {1000 * cpu / modules:5.1f}, {mib:4.0f} MiB)")
+        print(f"  {modules:>5} modules {lines:>8} lines: " + "  ".join(shown))
         shutil.rmtree(tree)
     for command, times in per_module.items():
         if len(times) > 1:
@@ -178,7 +188,8 @@ def main() -> None:
     parser.add_argument("--modules", type=int, default=500, help="size of the hit-heavy tree")
     parser.add_argument("--fields", type=int, default=8000, help="fields of the generated C# class")
     parser.add_argument("--scaling", type=int, nargs="*", default=[125, 500, 2000, 8000])
-    parser.add_argument("--budget", type=float, default=900.0, help="seconds the scaling run may take")
+    parser.add_argument("--budget", type=float, default=900.0, help="seconds the scaling run may take (estimated from the smallest size)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the scaling run (median)")
     parser.add_argument("--only", choices=["zero-hit", "hit-heavy", "scaling", "csharp"], action="append")
     args = parser.parse_args()
     only = set(args.only or ["zero-hit", "hit-heavy", "scaling", "csharp"])
@@ -191,7 +202,7 @@ def main() -> None:
         if "csharp" in only:
             csharp(args.fields, args.repeat, work)
         if "scaling" in only:
-            scaling(args.scaling, args.budget, work)
+            scaling(args.scaling, args.budget, work, args.rounds)
 
 
 if __name__ == "__main__":
