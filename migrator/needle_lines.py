@@ -22,6 +22,15 @@ from itertools import accumulate
 FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def exact_lower(text: str) -> str | None:
+    """`text` lower-cased when a lower-case needle found in it is exactly where re.IGNORECASE would
+    match it (same length, no character that folds to an ASCII letter), else None."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
+        return None
+    return lowered
+
+
 def line_starts(text: str) -> list[int]:
     """Where each line starts, lines ending at "\\n" (C iterators: the sum of the lengths before each)."""
     starts = [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))]
@@ -34,8 +43,8 @@ def lines_holding(text: str, needles: Sequence[str], starts: Sequence[int] | Non
     """(start, end) of each line that holds one of the lower-case `needles`, in order, the newline
     included; the 1-based lines in `skip` left out. None when the text must be searched whole (its
     lower case is longer, or a character folds to an ASCII letter). `starts`: `line_starts(text)`."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
+    lowered = exact_lower(text)
+    if lowered is None:
         return None
     starts = line_starts(text) if starts is None else starts
     wanted: set[int] = set()  # 0-based line numbers

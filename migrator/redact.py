@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from migrator.needle_lines import FOLDS_TO_ASCII, lines_holding
+from migrator.needle_lines import exact_lower, lines_holding
 
 MARK = "[redacted]"
 
@@ -287,12 +287,7 @@ class _Detector:
     def _screened_out(self, line: str) -> bool:
         """True when no word of the keyword screen can match in `line` (False: try the screen)."""
         needles = self.keyword_needles
-        if needles is None:
-            return False
-        lowered = line.lower()
-        if len(lowered) != len(line) or FOLDS_TO_ASCII.search(line):  # lower case would hide a match
-            return False
-        return not any(needle in lowered for needle in needles)
+        return needles is not None and not _may_hold(line, needles)
 
     @property
     def keyword(self) -> Any:
@@ -309,11 +304,8 @@ class _Detector:
     def format_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of the values detect-secrets' format detectors find in `text`."""
         spans: list[tuple[int, int]] = []
-        lowered: str | None = None  # for the case-insensitive gates, when lower case is exact
-        if any(gate is not None and not isinstance(gate, str) for gate in self.gates):
-            lowered = text.lower()
-            if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):
-                lowered = None
+        # for the case-insensitive gates, when lower case is exact
+        lowered = exact_lower(text) if any(isinstance(gate, re.Pattern) for gate in self.gates) else None
         for pattern, gate, folded in zip(self.patterns, self.gates, self.folded_gates):
             if gate is None:
                 pass
@@ -347,16 +339,24 @@ class _Detector:
         return spans
 
 
-def _literal_runs(pattern: re.Pattern[str]) -> list[str] | None:
-    """The runs of literal characters at the top level of `pattern`, which every match holds (in
-    the pattern's case), or None when its text cannot be read."""
+def _parsed(pattern: str, flags: int) -> tuple[Any, list[Any] | None]:
+    """(the regular-expression parser module, the top-level items of `pattern`), the items None
+    when the parser cannot read it (an internal module that changed: the pattern then runs as it is)."""
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found]
     except ImportError:  # Python 3.10 and older name it sre_parse
         import sre_parse  # type: ignore[no-redef]
     try:
-        items = list(sre_parse.parse(pattern.pattern, pattern.flags))
-    except Exception:  # noqa: BLE001 - an internal parser that changed: run the pattern as it is
+        return sre_parse, list(sre_parse.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - any failure to read it
+        return sre_parse, None
+
+
+def _literal_runs(pattern: re.Pattern[str]) -> list[str] | None:
+    """The runs of literal characters at the top level of `pattern`, which every match holds (in
+    the pattern's case), or None when its text cannot be read."""
+    sre_parse, items = _parsed(pattern.pattern, pattern.flags)
+    if items is None:
         return None
     runs, run = [], ""
     for op, value in items + [(None, None)]:
@@ -372,13 +372,8 @@ def _literal_runs(pattern: re.Pattern[str]) -> list[str] | None:
 def _spellings(word: str, most: int = 64) -> list[str] | None:
     """Every string the pattern `word` matches when it is made of literal characters and optional
     ones (`api_?key`), else None."""
-    try:
-        import re._parser as sre_parse  # type: ignore[import-not-found]
-    except ImportError:  # Python 3.10 and older name it sre_parse
-        import sre_parse  # type: ignore[no-redef]
-    try:
-        items = list(sre_parse.parse(word))
-    except Exception:  # noqa: BLE001 - not a pattern this can read
+    sre_parse, items = _parsed(word, 0)
+    if items is None:
         return None
     spelled = [""]
     for op, value in items:
@@ -711,10 +706,8 @@ def _redact_line(text: str, found: Any) -> str:  # noqa: C901 - one pass over a 
 def _may_hold(text: str, needles: tuple[str, ...]) -> bool:
     """False only when no case-insensitive match of a pattern that needs one of the lower-case
     `needles` can be in `text` (`str.find` costs a fraction of a failed pattern search)."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or FOLDS_TO_ASCII.search(text):  # lower case would hide a match
-        return True
-    return any(needle in lowered for needle in needles)
+    lowered = exact_lower(text)
+    return lowered is None or any(needle in lowered for needle in needles)
 
 
 def _detector_pass(line: str, found: Any) -> str:
