@@ -15,11 +15,12 @@ from typing import Any
 
 from migrator import sourcefile
 from migrator.edits import apply_edits, select_edits
-from migrator.findings import FileProblem, Finding, FixSafety, Severity
+from migrator.findings import Edit, FileProblem, Finding, FixSafety, Severity
 from migrator.kind import kind_of
 from migrator.packed import PackableText
 from migrator.prefilter import is_candidate
 from migrator.python.context import PythonContext
+from migrator.python.idempotency import proves_unchanged
 from migrator.rulefile import Rule, RulePatternError
 from migrator.structural import resolve as resolve_structural
 from migrator.suppression import (
@@ -80,6 +81,11 @@ def python_findings(
     display: str, text: str, rules: list[Rule], settings: dict[str, Any] | None = None
 ) -> tuple[list[Finding], ast.Module]:
     """All findings of `rules` in one Python text. Raises SyntaxError / RecursionError / ValueError."""
+    findings, ctx = _findings(display, text, rules, settings)
+    return findings, ctx.tree
+
+
+def _findings(display: str, text: str, rules: list[Rule], settings: dict[str, Any] | None) -> tuple[list[Finding], PythonContext]:
     tree = ast.parse(text)
     ctx = PythonContext(display, text, tree, rules, settings or {})
     findings: list[Finding] = []
@@ -93,31 +99,66 @@ def python_findings(
     findings.extend(suppression_findings(ctx, rules, suppressions, settings or {}))
     apply_per_file_ignores(findings, settings or {})
     findings.sort(key=lambda f: (f.line, f.column, f.rule))
-    return findings, tree
+    return findings, ctx
+
+
+@dataclass
+class FixPass:
+    """One round of fixes over a text: what it found, what it fixed, and the edits it applied."""
+
+    text: str
+    new_text: str
+    findings: list[Finding]
+    fixed: list[Finding]
+    edits: list[Edit]
+    context: PythonContext
+
+
+def fix_pass(display: str, text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None) -> FixPass:
+    """One round of fixes; raises on unparsable input."""
+    findings, ctx = _findings(display, text, rules, settings)
+    if any(f.structural for f in findings):  # the LibCST stage, only for fixes that change structure
+        resolve_structural(text, findings, unsafe)
+    edits, fixed = select_edits(findings, unsafe)
+    new_text = apply_edits(text, edits) if edits else text
+    return FixPass(text, new_text, findings, fixed if edits else [], edits, ctx)
 
 
 def fix_text(
     display: str, text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None
 ) -> tuple[str, list[Finding], list[Finding]]:
     """(new text, all findings, fixed findings) after one round of fixes; raises on unparsable input."""
-    findings, _ = python_findings(display, text, rules, settings)
-    if any(f.structural for f in findings):  # the LibCST stage, only for fixes that change structure
-        resolve_structural(text, findings, unsafe)
-    edits, fixed = select_edits(findings, unsafe)
-    if not edits:
-        return text, findings, []
-    return apply_edits(text, edits), findings, fixed
+    done = fix_pass(display, text, rules, unsafe, settings)
+    return done.new_text, done.findings, done.fixed
 
 
 class VerificationError(Exception):
     pass
 
 
-def verify(display: str, new_text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None) -> None:
+def fixing_rules(rules: list[Rule], unsafe: bool) -> list[Rule]:
     # Only rules that can produce an applicable edit matter for idempotency: no kind raises a
     # finding's safety above its rule's, so manual rules (and review rules without
     # --unsafe-fixes) cannot change the file and need not run again.
-    fixing = [r for r in rules if r.fix is FixSafety.SAFE or (unsafe and r.fix is FixSafety.REVIEW)]
+    return [r for r in rules if r.fix is FixSafety.SAFE or (unsafe and r.fix is FixSafety.REVIEW)]
+
+
+def verify(
+    display: str, new_text: str, rules: list[Rule], unsafe: bool, settings: dict[str, Any] | None = None,
+    first: FixPass | None = None,
+) -> None:
+    """Refuse (VerificationError) a fixed text that does not parse or that a second pass would change.
+    With the `first` pass that made it, a text whose every edit is a URL rewrite of string literals
+    is proved stable from that pass (`migrator.python.idempotency`) and only parsed again."""
+    fixing = fixing_rules(rules, unsafe)
+    if first is not None and first.new_text == new_text and proves_unchanged(
+        first.context, first.findings, first.fixed, first.edits, fixing, unsafe
+    ):
+        try:
+            ast.parse(new_text)
+        except (SyntaxError, ValueError) as exc:
+            raise VerificationError(f"the fix would produce invalid code ({exc}); file left untouched") from None
+        return
     try:
         again, _, _ = fix_text(display, new_text, fixing, unsafe, settings)  # parses new_text first
     except (SyntaxError, ValueError) as exc:
@@ -155,7 +196,7 @@ def process_file(
     result.digest = source.digest
     result.encoding, result.bom = source.encoding, source.bom
     try:
-        new_text, findings, fixed = fix_text(display, source.text, rules, unsafe, settings)
+        first = fix_pass(display, source.text, rules, unsafe, settings)
     except SyntaxError as exc:
         result.problem = FileProblem(display, f"cannot parse: {exc.msg}; file left untouched", exc.lineno)
         return result
@@ -168,6 +209,7 @@ def process_file(
     except ValueError as exc:  # e.g. source code string cannot contain null bytes
         result.problem = FileProblem(display, f"cannot parse: {exc}; file left untouched")
         return result
+    new_text, findings, fixed = first.new_text, first.findings, first.fixed
     result.findings = findings
     for finding in fixed:
         finding.extra["fixed"] = True
@@ -177,7 +219,7 @@ def process_file(
         result.texts_dropped = True
         return result
     try:
-        verify(display, new_text, rules, unsafe, settings)
+        verify(display, new_text, rules, unsafe, settings, first)
     except VerificationError as exc:
         for finding in fixed:
             finding.extra.pop("fixed", None)
@@ -227,4 +269,4 @@ def severity_rank(severity: Severity) -> int:
     return {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[severity]
 
 
-__all__ = ["FileResult", "FixSafety", "fix_text", "process_file", "python_findings", "verify"]
+__all__ = ["FileResult", "FixPass", "FixSafety", "fix_pass", "fix_text", "process_file", "python_findings", "verify"]

@@ -43,6 +43,10 @@ class Kind:
     screen_needles: tuple[bytes, ...] | None = None
     python_screen_needles: tuple[bytes, ...] | None = None
     example_kinds: tuple[str, ...] = ()  # kinds whose rules this kind's rule-file examples run with
+    # a promise: the kind's findings in a file do not change when the URL rewrites edit the file's
+    # URL literals (none of which is a dict key or subscript); lets verification skip the kind
+    # (`migrator.python.idempotency`)
+    unchanged_by_url_edits: bool = False
 
     @property
     def per_file(self) -> bool:
@@ -73,6 +77,7 @@ def _of(module: ModuleType) -> Kind:
         screen_needles=getattr(module, "SCREEN_NEEDLES", None),
         python_screen_needles=getattr(module, "PYTHON_SCREEN_NEEDLES", getattr(module, "SCREEN_NEEDLES", None)),
         example_kinds=tuple(getattr(module, "EXAMPLE_KINDS", ())),
+        unchanged_by_url_edits=getattr(module, "UNCHANGED_BY_URL_EDITS", False),
     )
 
 

@@ -16,6 +16,8 @@ from migrator.rulefile import Rule
 KIND = "background-header-spelling"
 LANGUAGE = "python"
 HEADER = "erp-api-background"
+# Header names are dict keys and keyword names; the URL rewrites edit neither (`Kind`).
+UNCHANGED_BY_URL_EDITS = True
 
 
 def validate_parameters(parameters: dict) -> str | None:  # type: ignore[type-arg]

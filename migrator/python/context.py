@@ -38,21 +38,7 @@ class PythonContext:
 
     @cached_property
     def flow_config(self) -> FlowConfig:
-        clients: list[ClientSpec] = []
-        joins: list[tuple[str, str]] = []
-        for rule in self.rules:
-            for client in rule.parameters.get("clients", []) or []:
-                clients.append(
-                    ClientSpec(
-                        constructor=client["constructor"],
-                        base_argument=client.get("base_argument", "base_url"),
-                        join=client.get("join", "httpx"),
-                        methods=tuple(client.get("methods", ("get", "post", "put", "patch", "delete", "head", "request"))),
-                    )
-                )
-            for join in rule.parameters.get("join_functions", []) or []:
-                joins.append((join["function"], join.get("join", "urljoin")))
-        return FlowConfig(tuple(clients), tuple(joins) or FlowConfig().join_functions)
+        return flow_config_of(self.rules)
 
     @cached_property
     def urls(self) -> FileAnalysis:
@@ -73,6 +59,25 @@ class PythonContext:
         else:
             start, end = span
         return span_finding(rule, self.path, self.text, self.index, start, end, message, edits, fix, replacement, extra)
+
+
+def flow_config_of(rules: list[Rule]) -> FlowConfig:
+    """The clients and join functions the URL analysis follows, from the rules' parameters."""
+    clients: list[ClientSpec] = []
+    joins: list[tuple[str, str]] = []
+    for rule in rules:
+        for client in rule.parameters.get("clients", []) or []:
+            clients.append(
+                ClientSpec(
+                    constructor=client["constructor"],
+                    base_argument=client.get("base_argument", "base_url"),
+                    join=client.get("join", "httpx"),
+                    methods=tuple(client.get("methods", ("get", "post", "put", "patch", "delete", "head", "request"))),
+                )
+            )
+        for join in rule.parameters.get("join_functions", []) or []:
+            joins.append((join["function"], join.get("join", "urljoin")))
+    return FlowConfig(tuple(clients), tuple(joins) or FlowConfig().join_functions)
 
 
 class _Default(dict):  # type: ignore[type-arg]

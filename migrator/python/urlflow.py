@@ -110,6 +110,9 @@ class FileAnalysis:
     resolver: Resolver
     consumed: dict[str, set[int]]  # definition key -> ids of reference nodes used by fixable joins
     client_calls: dict[str, int] = field(default_factory=dict)  # client key -> method calls on it
+    # every expression analysed as a URL: its parts and, for a base joined with a path, the two
+    # halves; what `migrator.python.idempotency` re-evaluates with the fixed literals' values
+    analysed: list[tuple[list[Part], tuple[list[Part], list[Part]] | None]] = field(default_factory=list)
 
     def fully_consumed(self, key: str) -> bool:
         """Every use of the definition `key` in the file is a join the fix rewrites."""
@@ -187,6 +190,7 @@ class _Analyzer:
         self.with_bindings: dict[str, ast.expr] = {}
         self.docstrings: set[int] = set()
         self.partial_candidates: list[tuple[ast.expr, str]] = []
+        self.analysed: list[tuple[list[Part], tuple[list[Part], list[Part]] | None]] = []
         self.remote_edited: set[int] = set()
         # Literals whose rewrite cannot be proved exact at some use: literal id -> why. A site that
         # edits one of them is reported instead of fixed (see `block_unprovable`).
@@ -478,6 +482,7 @@ class _Analyzer:
             self._analyse(call, base_parts + path_parts, kind, split=(base_parts, path_parts))
 
     def _analyse(self, node: ast.AST, parts: list[Part], kind: str, split: tuple[list[Part], list[Part]] | None = None) -> None:  # noqa: C901 - the URL analysis; its split is separate work
+        self.analysed.append((parts, split))
         placeholders = _with_placeholders(parts)
         joined = "".join(placeholders)
         if "visma.net" not in joined.lower():
@@ -840,5 +845,6 @@ def analyse(
                 if name in targets:
                     client_calls[targets[name]] = client_calls.get(targets[name], 0) + 1
     return FileAnalysis(
-        analyzer.sites, analyzer.comment_sites(), analyzer.unresolved, partial, analyzer.resolver, consumed, client_calls
+        analyzer.sites, analyzer.comment_sites(), analyzer.unresolved, partial, analyzer.resolver, consumed, client_calls,
+        analyzer.analysed,
     )
