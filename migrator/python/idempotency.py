@@ -30,7 +30,7 @@ from migrator.edits import applicable
 from migrator.findings import Edit, Finding
 from migrator.kind import kind_of
 from migrator.python.context import PythonContext, flow_config_of
-from migrator.python.literals import Text
+from migrator.python.literals import Piece, Text, literal_pieces
 from migrator.python.urlflow import OPAQUE, Part
 from migrator.rulefile import Rule
 
@@ -39,8 +39,9 @@ URL_KINDS = frozenset({"url-rewrite", "split-prefix"})
 
 
 def proves_unchanged(ctx: PythonContext, findings: list[Finding], fixed: list[Finding], edits: list[Edit],
-                     fixing: list[Rule], unsafe: bool) -> bool:
-    """True when a second pass of `fixing` over the fixed text is proved to change nothing."""
+                     fixing: list[Rule], unsafe: bool, new_text: str) -> bool:
+    """True when `new_text` (`edits` applied to `ctx.text`) is proved to parse and a second pass of
+    `fixing` over it is proved to change nothing."""
     if not edits or "urls" not in ctx.__dict__:  # no URL analysis ran: nothing to reason from
         return False
     kinds = {rule.id: kind_of(rule) for rule in ctx.rules}
@@ -62,17 +63,16 @@ def proves_unchanged(ctx: PythonContext, findings: list[Finding], fixed: list[Fi
         kind = kinds.get(finding.rule)
         if finding.structural or kind is None or kind.name not in URL_KINDS:
             return False
-    return _url_values_settled(ctx, edits)
+    return _url_values_settled(ctx, edits, new_text)
 
 
-def _url_values_settled(ctx: PythonContext, edits: list[Edit]) -> bool:
+def _url_values_settled(ctx: PythonContext, edits: list[Edit], new_text: str) -> bool:
     if any(e.start >= e.end for e in edits):
         return False  # an insertion between two parts: which one it extends is not known here
     analysis = ctx.urls
     starts = [e.start for e in edits]
     placed: set[int] = set()  # indexes of the edits found inside a part
     new_values: dict[int, str] = {}  # id(part) -> its value after the edits
-    texts: dict[int, dict[int, Text]] = {}  # id(edited literal) -> its literal texts
     literals: dict[int, ast.expr] = {}
     for parts, split in analysis.analysed:
         touched = False
@@ -87,25 +87,65 @@ def _url_values_settled(ctx: PythonContext, edits: list[Edit]) -> bool:
                 assert part.literal is not None and part.text is not None
                 new_values[id(part)] = value
                 literals[id(part.literal)] = part.literal
-                texts.setdefault(id(part.literal), {})[id(part.text)] = part.text
                 touched = True
         if touched and any(urls.url_edits(joined) for joined in _joined_values(parts, split, new_values)):
             return False
     if len(placed) != len(edits):
         return False  # an edit outside every analysed part: not a literal edit this module follows
     parents = analysis.resolver.parents
-    for key, literal in literals.items():
+    shifts = _Shifts(edits)
+    for literal in literals.values():
         parent = parents.get(literal)
         if isinstance(parent, ast.Dict) and any(k is literal for k in parent.keys):
             return False  # a key: a lookup may now find another entry
         if isinstance(parent, ast.Subscript) and parent.slice is literal:
             return False
-        if isinstance(literal, ast.Constant):  # a plain string is a URL expression of its own
-            pieces = sorted(texts[key].values(), key=lambda t: t.offsets[0])
-            whole = "".join(_new_value(Part(t.value, t), edits, starts, set()) or "" for t in pieces)
-            if urls.url_edits(whole):
-                return False
+        start, end = ctx.index.node_span(literal)
+        pieces = literal_pieces(ctx.text, start, end)
+        if pieces is None:
+            return False
+        texts = [_new_value(Part(p.value, p), edits, starts, set()) for p in pieces if isinstance(p, Text)]
+        if any(t is None for t in texts):
+            return False
+        whole = "".join(t for t in texts if t is not None)
+        if isinstance(literal, ast.Constant) and urls.url_edits(whole):
+            return False  # a plain string is a URL expression of its own
+        if not _parses_as(literal, new_text[shifts.new(start) : shifts.new(end)], whole, pieces):
+            return False
     return True
+
+
+class _Shifts:
+    """Where an offset of the old text stands in the new one (no edit crosses it)."""
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self.ends = [e.end for e in edits]
+        self.deltas = [0]
+        for edit in edits:
+            self.deltas.append(self.deltas[-1] + len(edit.replacement) - (edit.end - edit.start))
+
+    def new(self, offset: int) -> int:
+        return offset + self.deltas[bisect.bisect_right(self.ends, offset)]
+
+
+def _parses_as(literal: ast.expr, source: str, value: str, pieces: list[Piece]) -> bool:
+    """Whether the edited literal's new source is a literal of the same kind with the value the
+    rewrite meant. The edits stand inside string literals and the text around them is unchanged, so
+    this stands in for parsing the whole file again (the tokens outside are the same) and checks
+    more: that no escape took in a character the rewrite brought next to it."""
+    try:
+        parsed = ast.parse("(" + source + ")", mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if type(parsed) is not type(literal):
+        return False
+    if isinstance(parsed, ast.Constant):
+        return parsed.value == value
+    if not isinstance(parsed, ast.JoinedStr):
+        return False
+    constants = "".join(v.value for v in parsed.values if isinstance(v, ast.Constant))
+    fields = sum(1 for v in parsed.values if isinstance(v, ast.FormattedValue))
+    return constants == value and fields == sum(1 for p in pieces if not isinstance(p, Text))
 
 
 def _new_value(part: Part, edits: list[Edit], starts: list[int], placed: set[int]) -> str | None:

@@ -4,6 +4,7 @@ proved stable without a second analysis, and the proof never accepts what the se
 
 from __future__ import annotations
 
+import ast
 import re
 import textwrap
 from pathlib import Path
@@ -15,7 +16,8 @@ from migrator import engine, urls
 from migrator.codemods import KINDS
 from migrator.engine import VerificationError, fix_pass, fix_text, fixing_rules, process_file, verify
 from migrator.findings import Edit
-from migrator.python.idempotency import proves_unchanged
+from migrator.python.idempotency import _parses_as, proves_unchanged
+from migrator.python.literals import Text
 from migrator.rulefile import load_rules
 from tests.robustness.test_property_engine import modules
 
@@ -49,7 +51,7 @@ def export():
 def proved(code: str, unsafe: bool = False, rules: list = RULES) -> bool:
     first = fix_pass("t.py", code, rules, unsafe, {})
     assert first.new_text != code, "the example must need a fix"
-    return proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(rules, unsafe), unsafe)
+    return proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(rules, unsafe), unsafe, first.new_text)
 
 
 def second_pass_changes(code: str, unsafe: bool) -> bool:
@@ -101,8 +103,8 @@ def test_an_applicable_fix_left_unapplied_is_not_proved() -> None:
     code = 'import requests\nrequests.get("https://integration.visma.net/API/controller/api/v1/customer")\n'
     first = fix_pass("t.py", code, RULES, False, {})
     dropped = first.fixed[0]
-    assert not proves_unchanged(first.context, first.findings, [], first.edits, fixing_rules(RULES, False), False)
-    assert proves_unchanged(first.context, first.findings, [dropped], first.edits, fixing_rules(RULES, False), False)
+    assert not proves_unchanged(first.context, first.findings, [], first.edits, fixing_rules(RULES, False), False, first.new_text)
+    assert proves_unchanged(first.context, first.findings, [dropped], first.edits, fixing_rules(RULES, False), False, first.new_text)
 
 
 def test_an_edit_outside_the_analysed_literals_is_not_proved() -> None:
@@ -110,8 +112,8 @@ def test_an_edit_outside_the_analysed_literals_is_not_proved() -> None:
     first = fix_pass("t.py", code, RULES, False, {})
     at = code.index("# here")
     stray = [*first.edits, Edit(at, at + 6, "# there")]
-    assert proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False)
-    assert not proves_unchanged(first.context, first.findings, first.fixed, stray, fixing_rules(RULES, False), False)
+    assert proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False, first.new_text)
+    assert not proves_unchanged(first.context, first.findings, first.fixed, stray, fixing_rules(RULES, False), False, first.new_text)
 
 
 def test_review_fixes_of_other_kinds_are_verified_the_slow_way() -> None:
@@ -138,8 +140,9 @@ def test_on_every_fixture_the_proof_agrees_with_the_second_pass() -> None:
             continue
         if first.new_text == code:
             continue
-        if proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False):
+        if proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False, first.new_text):
             checked += 1
+            ast.parse(first.new_text)  # the proof stands in for this parse too
             assert not second_pass_changes(code, False), path
     assert checked >= 5
 
@@ -152,6 +155,16 @@ def test_on_generated_modules_the_proof_agrees_with_the_second_pass(module: tupl
     first = fix_pass("t.py", code, RULES, False, {})
     if first.new_text == code:
         return
-    if proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False):
+    if proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False, first.new_text):
+        ast.parse(first.new_text)
         again, _, _ = fix_text("t.py", first.new_text, fixing_rules(RULES, False), False, {})
         assert again == first.new_text
+
+
+def test_an_edited_literal_must_parse_alone_to_the_value_the_rewrite_meant() -> None:
+    node = ast.parse('"a/b"', mode="eval").body
+    pieces = [Text("a/b", [0, 1, 2, 3])]
+    assert _parses_as(node, '"a"', "a", pieces)
+    assert not _parses_as(node, '"a', "a", pieces)  # the closing quote lost
+    assert not _parses_as(node, '"\\12"', "\x012", pieces)  # an octal escape took in the next digit
+    assert not _parses_as(node, 'f"{a}"', "", pieces)  # another kind of literal
