@@ -17,6 +17,7 @@ from migrator.python.resolve import Resolver, dotted_name
 
 OPAQUE = "{}"
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+_CALL_ATTRIBUTES = frozenset((*METHODS, "urlopen", "Request"))  # what an HTTP call's attribute may be named
 # Calls handed to these run concurrently as awaitables: `call_async(...)` (a coroutine) fits in.
 _GATHERERS = ("asyncio.gather", "asyncio.create_task", "asyncio.ensure_future", "asyncio.wait_for",
               "asyncio.shield", "asyncio.TaskGroup.create_task")
@@ -228,6 +229,9 @@ class HttpCallFinder:
         return out
 
     def _http_call(self, node: ast.Call, parents: dict[ast.AST, ast.AST]) -> HttpCall | None:
+        func = node.func
+        if type(func) is ast.Attribute and func.attr not in _CALL_ATTRIBUTES:
+            return None  # most calls of a file (`.json()`, `.append()`): an attribute name is never an alias
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
         parent = parents.get(node)
         awaited = isinstance(parent, ast.Await)

@@ -196,6 +196,8 @@ class _Analyzer:
         # edits one of them is reported instead of fixed (see `block_unprovable`).
         self.blocked: dict[int, str] = {}
         self.client_keys: set[str] = set()
+        # a request on a client is one of its methods: other attribute calls need no look at the receiver
+        self.client_methods = frozenset(method for spec in config.clients for method in spec.methods)
         self._client_target: str | None = None
         self._client_spec: str | None = None
         self._current_client: str | None = None
@@ -352,7 +354,7 @@ class _Analyzer:
             matches = qualified == function or (name and function.endswith("." + name) and name in self.resolver.imports)
             if matches and len(node.args) >= 2:
                 return kind, node.args[0], node.args[1]
-        if isinstance(node.func, ast.Attribute):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in self.client_methods:
             client = self._client_call(node.func.value)
             if client is not None:
                 spec, base = client
