@@ -246,7 +246,8 @@ class _Detector:
         # a literal each pattern's every match holds (as the pattern's own flags match it), or None
         self.gates = [_required_literal(p) for p in self.patterns]
         # a case-insensitive gate's literal in lower case, found with `str.find` in the lower-cased text
-        self.folded_gates = [max(_literal_runs(p) or [""], key=len).lower() if isinstance(g, re.Pattern) else None
+        self.folded_gates = [max(_literal_runs(p) or [""], key=len).lower()
+                             if isinstance(g, re.Pattern) and p.flags & re.IGNORECASE else None
                              for p, g in zip(self.patterns, self.gates)]
         self._keyword: Any = None
         self._keyword_screen: re.Pattern[str] | None = None
@@ -393,13 +394,65 @@ def _spellings(word: str, most: int = 64) -> list[str] | None:
 
 def _required_literal(pattern: re.Pattern[str]) -> str | re.Pattern[str] | None:
     """The longest run of literal characters at the top level of `pattern` (3 or more), which every
-    match holds: a plain string, or under IGNORECASE a pattern of that run alone with the same flags."""
+    match holds: a plain string, or under IGNORECASE a pattern of that run alone with the same flags;
+    else a pattern of the run of single characters every match holds (`AP[\\dABCDEF]`)."""
     best = max(_literal_runs(pattern) or [""], key=len)
     if len(best) < 3:
-        return None
+        return _required_run(pattern)
     if pattern.flags & re.IGNORECASE:
         return re.compile(re.escape(best), pattern.flags & (re.IGNORECASE | re.UNICODE | re.ASCII))
     return best
+
+
+def _required_run(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The longest run of top-level items of `pattern` that each match one character (a literal or
+    a character class) and that starts with two literals, as a pattern of its own (same flags), when
+    it is three items or more. Every match of `pattern` holds a match of it, and `re` finds it by its
+    literal start: `(?:\\s|=|^)AP[\\dABCDEF]...` has no literal of three, but `AP[\\dABCDEF]` is
+    quick to look for in text full of `API`."""
+    sre_parse, items = _parsed(pattern.pattern, pattern.flags)
+    if items is None:
+        return None
+    best: list[str] = []
+    run: list[str] = []
+    for op, value in items + [(None, None)]:
+        item = _one_character(sre_parse, op, value)
+        if item is not None and (len(run) >= 2 or op is sre_parse.LITERAL):
+            run.append(item)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = [item] if item is not None and op is sre_parse.LITERAL else []
+    if len(best) < 3:
+        return None
+    return re.compile("".join(best), pattern.flags & (re.IGNORECASE | re.UNICODE | re.ASCII))
+
+
+def _one_character(sre_parse: Any, op: Any, value: Any) -> str | None:
+    """The pattern text of an item that matches exactly one character, or None."""
+    if op is sre_parse.LITERAL:
+        return re.escape(chr(value))
+    if op is not sre_parse.IN:
+        return None
+    parts = []
+    for kind, arg in value:
+        if kind is sre_parse.LITERAL:
+            parts.append(re.escape(chr(arg)))
+        elif kind is sre_parse.RANGE:
+            parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif kind is sre_parse.CATEGORY and arg in _CATEGORIES:
+            parts.append(_CATEGORIES[arg])
+        else:
+            return None  # a negated class, or something else this reader does not spell
+    return "[" + "".join(parts) + "]"
+
+
+def _category_names() -> dict[Any, str]:
+    sre_parse, _ = _parsed("", 0)
+    return {sre_parse.CATEGORY_DIGIT: r"\d", sre_parse.CATEGORY_WORD: r"\w", sre_parse.CATEGORY_SPACE: r"\s"}
+
+
+_CATEGORIES = _category_names()
 
 
 _KEYWORD_SCREEN = re.compile(r"pass|pwd|secret|key|contrase", re.IGNORECASE)  # every word of the detector's list holds one

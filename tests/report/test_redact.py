@@ -220,16 +220,20 @@ def test_a_format_detector_runs_only_where_the_literal_its_matches_hold_stands()
     folded = module._required_literal(re.compile(r"xox(?:a|b|p)-(?:\d+-)+[a-z0-9]+", re.IGNORECASE))
     assert isinstance(folded, re.Pattern) and folded.search("XOXB-1-a")
     assert module._required_literal(re.compile(r"\d{8,10}:[0-9A-Za-z_-]{35}")) is None
+    # no literal of three, but two literals and a class every match holds, found by their literal start
+    run = module._required_literal(re.compile(r'(?:\s|=|:|"|^)AP[\dABCDEF][a-zA-Z0-9]{8,}(?:\s|"|$)'))
+    assert isinstance(run, re.Pattern) and run.pattern == r"AP[\dABCDEF]"
+    assert run.search("x APC") and run.search("AP\u0663") and not run.search("API APP")  # \d: any decimal digit
     module.ensure_available()
     detector = module._detector
     assert detector is not None and sum(g is not None for g in detector.gates) > len(detector.gates) / 2
-    samples = [" AKCp5abcdefghijk ", "XOXB-123-abc9", "https://hooks.slack.com/services/TABC/BDEF/xyz",
+    samples = [" AKCp5abcdefghijk ", " AP6abcdefghij ", "XOXB-123-abc9", "https://hooks.slack.com/services/TABC/BDEF/xyz",
                "sk_live_" + "a" * 24, "ghp_" + "b" * 36, "https://u:" + "c" * 64 + "@h.cloudant.com", "x = 1"]
     gates = detector.gates
     # the second text holds a Kelvin sign: lower case would not show what re.IGNORECASE matches
     for text in ("\n".join(samples * 50), "\n".join(samples * 50) + "\nXO\u212aB x"):
         gated = detector.format_spans(text)
-        assert len(gated) >= 6 * 50
+        assert len(gated) >= 7 * 50
         try:
             detector.gates = [None] * len(gates)
             assert sorted(detector.format_spans(text)) == sorted(gated)
