@@ -44,6 +44,9 @@ def validate_parameters(parameters: dict[str, Any]) -> str | None:
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
     covered = _covered_lines(ctx)
+    found: dict[str, list[Finding]] = {}  # the project phase's findings so far, by path: looked up per file
+    for finding in getattr(ctx, "found", ()):
+        found.setdefault(finding.path, []).append(finding)
     out: list[Finding] = []
     chosen = screening.candidates(ctx)
     if not chosen:
@@ -56,7 +59,7 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         if source is None:
             continue
         span = SpanText(display, source.text)
-        lines = covered.get(display, set()) | _edited_lines(ctx, display, span)
+        lines = covered.get(display, set()) | _edited_lines(ctx, display, span, found.get(display, []))
         seen: set[int] = set()
         for start, end, text in _pieces_outside(source.text, span.index, lines, visma_project):
             line = span.index.position(start)[0]
@@ -114,10 +117,10 @@ def _covered_lines(ctx) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _edited_lines(ctx, display: str, span: SpanText) -> set[int]:  # type: ignore[no-untyped-def]
-    """Lines of `display` that some finding's edits change."""
+def _edited_lines(ctx, display: str, span: SpanText, found: list[Finding]) -> set[int]:  # type: ignore[no-untyped-def]
+    """Lines of `display` that some finding's edits change (`found`: the project phase's findings in it)."""
     findings: list[Finding] = list(ctx.results[display].findings) if display in ctx.results else []
-    findings += [f for f in getattr(ctx, "found", ()) if f.path == display]
+    findings += found
     lines: set[int] = set()
     for finding in findings:
         for edit in finding.edits:
