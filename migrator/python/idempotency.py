@@ -16,8 +16,8 @@ analysis can be replaced by a proof from the first one:
 
 Everything this module cannot see (another kind's fix, a LibCST fix, an edit it cannot place in a
 part, an edited literal that names something: a dict key or subscript, rules whose URL analysis
-would differ on the second pass) also means "not proved". Not proved is never a failure: the
-caller then verifies the slow way.
+would differ on the second pass, a baseline's accepted findings) also means "not proved". Not
+proved is never a failure: the caller then verifies the slow way.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ def proves_unchanged(ctx: PythonContext, findings: list[Finding], fixed: list[Fi
     `fixing` over it is proved to change nothing."""
     if not edits or "urls" not in ctx.__dict__:  # no URL analysis ran: nothing to reason from
         return False
+    if ctx.settings.get("baseline") is not None:
+        return False  # a baseline accepts findings by their text and count: the second pass decides
     kinds = {rule.id: kind_of(rule) for rule in ctx.rules}
     for rule in fixing:
         kind = kinds.get(rule.id) or kind_of(rule)

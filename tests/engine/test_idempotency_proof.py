@@ -107,6 +107,14 @@ def test_an_applicable_fix_left_unapplied_is_not_proved() -> None:
     assert proves_unchanged(first.context, first.findings, [dropped], first.edits, fixing_rules(RULES, False), False, first.new_text)
 
 
+def test_a_run_with_a_baseline_is_verified_the_slow_way() -> None:
+    code = 'import requests\nrequests.get("https://integration.visma.net/API/controller/api/v1/customer")\n'
+    settings = {"baseline": {"counts": {}, "folder": "."}}
+    first = fix_pass("t.py", code, RULES, False, settings)
+    assert first.new_text != code
+    assert not proves_unchanged(first.context, first.findings, first.fixed, first.edits, fixing_rules(RULES, False), False, first.new_text)
+
+
 def test_an_edit_outside_the_analysed_literals_is_not_proved() -> None:
     code = 'import requests\nrequests.get("https://integration.visma.net/API/controller/api/v1/customer")  # here\n'
     first = fix_pass("t.py", code, RULES, False, {})
