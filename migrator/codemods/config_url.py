@@ -43,7 +43,7 @@ def screens(path: Path) -> bool:
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    return ("candidate",) if any(n in lowered for n in _NEEDLES) and format_for(path) is not None else ()
+    return ("candidate",) if format_for(path) is not None and any(n in lowered for n in _NEEDLES) else ()  # the name first: cheaper
 
 
 def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyped-def]
