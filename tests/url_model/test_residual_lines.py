@@ -72,3 +72,50 @@ def test_a_long_text_holds_a_controller_base_as_a_whole_search_says(lines: list[
 
     text = "\n".join(lines * (1 + 5000 // max(1, len("\n".join(lines)))))
     assert pieces.has_controller_base(text) == pieces._has_controller_base(text)
+
+
+class _CountingList(list):  # type: ignore[type-arg]
+    """A list that counts how often it is walked."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _CountingList.walks += 1
+        return super().__iter__()
+
+
+def _walks_of_found(tmp_path, monkeypatch, files: int) -> int:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from migrator.runner import RunOptions, run
+
+    root = Path(tmp_path) / f"tree{files}"
+    root.mkdir()
+    for i in range(files):
+        (root / f"m{i}.py").write_text(f'BASE{i} = "https://integration.visma.net/API"\nSEG{i} = "/API/"\n')
+    original = residual.project_findings
+
+    def counted(ctx, rule):  # type: ignore[no-untyped-def]
+        ctx.found = _CountingList(getattr(ctx, "found", []))
+        _CountingList.walks = 0
+        try:
+            return original(ctx, rule)
+        finally:
+            ctx.found = list(ctx.found)
+
+    from migrator import kind
+
+    monkeypatch.setattr(residual, "project_findings", counted)
+    kind._of.cache_clear()  # the typed view of the kind module holds its functions
+    try:
+        result = run([root], RunOptions())
+    finally:
+        monkeypatch.undo()
+        kind._of.cache_clear()
+    assert result.findings and _CountingList.walks > 0
+    return _CountingList.walks
+
+
+def test_the_project_phase_findings_are_walked_once_not_once_per_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # walking them for every file made the residual check quadratic on a large tree
+    assert _walks_of_found(tmp_path, monkeypatch, 2) == _walks_of_found(tmp_path, monkeypatch, 12)
