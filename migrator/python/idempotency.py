@@ -145,7 +145,7 @@ def _parses_as(literal: ast.expr, source: str, value: str, pieces: list[Piece]) 
         return parsed.value == value
     if not isinstance(parsed, ast.JoinedStr):
         return False
-    constants = "".join(v.value for v in parsed.values if isinstance(v, ast.Constant))
+    constants = "".join(str(v.value) for v in parsed.values if isinstance(v, ast.Constant))
     fields = sum(1 for v in parsed.values if isinstance(v, ast.FormattedValue))
     return constants == value and fields == sum(1 for p in pieces if not isinstance(p, Text))
 
