@@ -422,7 +422,7 @@ def _required_run(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
             continue
         if len(run) > len(best):
             best = run
-        run = [item] if item is not None and op is sre_parse.LITERAL else []
+        run = []  # a literal is never where a run stops
     if len(best) < 3:
         return None
     return re.compile("".join(best), pattern.flags & (re.IGNORECASE | re.UNICODE | re.ASCII))

@@ -31,7 +31,7 @@ from migrator.findings import Edit, Finding
 from migrator.kind import kind_of
 from migrator.python.context import PythonContext, flow_config_of
 from migrator.python.literals import Piece, Text, literal_pieces
-from migrator.python.urlflow import OPAQUE, Part
+from migrator.python.urlflow import OPAQUE, Part, _with_placeholders
 from migrator.rulefile import Rule
 
 # The kinds whose edits are URL rewrites of the file's string literals (from `PythonContext.urls`).
@@ -191,7 +191,7 @@ def _joined_values(parts: list[Part], split: tuple[list[Part], list[Part]] | Non
     """The values the second analysis would map for this expression (for a base joined with a path,
     every way the join may put them together: each is checked)."""
     def joined(items: list[Part] | tuple[Part, ...]) -> str:
-        return "".join(f"\ue000{i}\ue001" if p.value == OPAQUE else new.get(id(p), p.value) for i, p in enumerate(items))
+        return "".join(_with_placeholders([Part(new[id(p)]) if id(p) in new else p for p in items]))
 
     out = [joined(parts)]
     if split is not None:
