@@ -32,9 +32,19 @@ class LinearFit:
 
 
 def fit_line(xs: list[float], ys: list[float]) -> LinearFit | None:
-    """Least squares over at least two distinct x; a negative slope (noise) is flattened to the mean."""
-    if len(xs) < 2 or len(set(xs)) < 2:
+    """Least squares over at least two distinct x; a negative slope (noise) is flattened to the mean.
+
+    Of repeated samples at one x only the fastest is fitted: a stall on the way (the network, a
+    busy machine) only ever adds time to a request, so the fastest is the nearest to the server's
+    own cost, and one stalled small page would otherwise tilt the line and under-predict the
+    large page the integration asks for.
+    """
+    fastest: dict[float, float] = {}
+    for x, y in zip(xs, ys):
+        fastest[x] = min(y, fastest.get(x, y))
+    if len(fastest) < 2:
         return None
+    xs, ys = list(fastest), list(fastest.values())
     slope, intercept = statistics.linear_regression(xs, ys)
     if slope < 0:
         return LinearFit(statistics.fmean(ys), 0.0, None)

@@ -24,6 +24,16 @@ def test_line_fit_recovers_fixed_and_per_record_cost():
     assert fit.at(1000) == pytest.approx(21.0)
 
 
+def test_a_stalled_repeat_does_not_tilt_the_fit():
+    # customerinvoice's model (1 s + 0.08 s/record) sampled twice per size; one small-page
+    # sample stalled by 10 s: fitting every sample predicts 1000 records about 25 % low
+    xs = [125, 250, 500, 125, 250, 500]
+    ys = [11.0, 21.0, 41.0, 21.0, 21.0, 41.0]
+    fit = fit_line(xs, ys)
+    assert fit is not None
+    assert fit.at(1000) == pytest.approx(81.0)
+
+
 def test_fit_needs_two_distinct_sizes():
     assert fit_line([100, 100], [1.0, 1.1]) is None
 
