@@ -67,7 +67,7 @@ def _chunks(paths: list[str]) -> list[list[str]]:
             size = 0
         chunks[-1].append(path)
         size += length
-    return chunks
+    return chunks if chunks[-1] else []  # no paths: ripgrep given none would search the working folder
 
 
 def search(paths: list[str], needles: tuple[bytes, ...]) -> SearchResult | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from migrator import bytesearch
 from migrator.allowlist.discover import _wanted
+from migrator.discovery import PYTHON_SUFFIXES
 from migrator.findings import FileProblem, Finding
 from migrator.rulefile import Rule
 
@@ -45,7 +47,7 @@ _SHAPES[".yml"] = _SHAPES[".yaml"]
 _SHAPES[".tfvars"] = _SHAPES[".tf"]
 # `prefilter` tags no file that holds none of these (the runner's byte search finds the rest)
 SCREEN_NEEDLES = tuple(sorted({*_CONFIG_WORDS, *_CODE_WORDS, *(w for words in _SHAPES.values() for w in words)}))
-PYTHON_SCREEN_NEEDLES = (*_CODE_GATE, b"hook")
+PYTHON_SCREEN_NEEDLES = _CODE_GATE
 
 
 def _allowlist_candidate(path: Path, raw: bytes) -> bool:
@@ -65,15 +67,28 @@ def screens(path: Path) -> bool:
 
 
 def prefilter(path: Path, lowered: bytes) -> tuple[str, ...]:
-    """Tags from a file's lower-cased bytes: "allowlist" and/or "route" (Python only)."""
+    """The tag "allowlist" for a file that may hold one, from its lower-cased bytes."""
     if path.suffix not in (".py", ".pyi"):
         return ("allowlist",) if _allowlist_candidate(path, lowered) else ()
-    tags: tuple[str, ...] = ()
     if any(word in lowered for word in _CODE_GATE) and _allowlist_candidate(path, lowered):
-        tags += ("allowlist",)
-    if b"hook" in lowered and any(marker in lowered for marker in _ROUTE_MARKERS):
-        tags += ("route",)
-    return tags
+        return ("allowlist",)
+    return ()
+
+
+def _route_files(ctx, chosen: list[Path]) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Python files that may define the webhook route. Looked for only once an allowlist is found:
+    most trees have none, and "hook" is a common word (screening for it read a tenth of a clean tree)."""
+    python = [str(path) for path, _ in ctx.files if str(path).endswith(PYTHON_SUFFIXES) and path not in chosen]
+    found = bytesearch.search(python, (b"hook",))
+    out: list[Path] = []
+    for name in python if found is None else sorted(found.holding | found.unsure):
+        try:
+            lowered = Path(name).read_bytes().lower()
+        except OSError:
+            continue
+        if b"hook" in lowered and any(marker in lowered for marker in _ROUTE_MARKERS):
+            out.append(Path(name))
+    return sorted(out)
 
 
 def validate_parameters(parameters: dict) -> str | None:  # type: ignore[type-arg]
@@ -92,10 +107,9 @@ def project_findings(ctx, rule: Rule) -> list[Finding]:  # type: ignore[no-untyp
         return []
     try:
         result = allowlist.audit(chosen, ctx.listener_url, find_listener=bool(ctx.listener_url))
-        routes = sorted(ctx.hints.get(f"{KIND}:route", set()) - set(chosen))
         if result.layers and not ctx.listener_url:
             # Only now is the listener's scope worth finding: audit again with the route files.
-            result = allowlist.audit(chosen + routes, None)
+            result = allowlist.audit(chosen + _route_files(ctx, chosen), None)
     except ValueError as exc:
         ctx.problems.append(FileProblem("--listener-url", str(exc)))
         return []

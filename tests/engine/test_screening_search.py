@@ -215,3 +215,49 @@ def test_a_program_that_is_not_the_ripgrep_we_know_leaves_every_file_to_the_read
         Path(path).write_text("visma\n")
     found = bytesearch.search(paths, (b"visma",))
     assert found is not None and found.holding == set() and found.unsure == set(paths)
+
+
+def test_a_search_of_no_paths_finds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ripgrep handed no path searches the working folder: the search must not ask it to
+    (tmp_path / "here.py").write_text("hook\n")
+    monkeypatch.chdir(tmp_path)
+    found = bytesearch.search([], (b"hook",))
+    assert found is not None and found.holding == set() and found.unsure == set()
+
+
+_NGINX = """http {
+  server {
+    listen 443;
+    location /hooks/erp {
+      allow 10.0.0.0/8;
+      deny all;
+    }
+    location /admin {
+      allow 10.0.0.0/8;
+      deny all;
+    }
+  }
+}
+"""
+_ROUTE = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post("/hooks/erp")\ndef erp_hook():\n    return "", 204\n'
+
+
+def test_webhook_route_files_are_not_read_by_screening(tmp_path: Path) -> None:
+    # "hook" is a common word (a tenth of the standard library holds it): the route files matter
+    # only once an allowlist is found, so screening a tree reads none of them
+    from migrator.runner import _may_hold, _to_read
+
+    (tmp_path / "app.py").write_text(_ROUTE)
+    hint_kinds = tuple(name for name, module in KINDS.items() if getattr(module, "prefilter", None) and Kind.of(module).language == "project")
+    to_read = _to_read([(tmp_path / "app.py", "app.py")], hint_kinds)
+    assert to_read and _may_hold(to_read) == []
+
+
+@pytest.mark.parametrize("route", [True, False])
+def test_the_listener_route_still_scopes_the_allowlist(tmp_path: Path, route: bool) -> None:
+    (tmp_path / "nginx.conf").write_text(_NGINX)
+    if route:
+        (tmp_path / "app.py").write_text(_ROUTE)
+    scopes = sorted(f["extra"]["layer"]["scope"] for f in _scan(tmp_path, None)["findings"] if f["rule"] == "VNI040")
+    assert scopes == (["server _:443 location /hooks/erp"] if route else
+                      ["server _:443 location /admin", "server _:443 location /hooks/erp"])
