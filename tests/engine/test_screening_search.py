@@ -261,3 +261,17 @@ def test_the_listener_route_still_scopes_the_allowlist(tmp_path: Path, route: bo
     scopes = sorted(f["extra"]["layer"]["scope"] for f in _scan(tmp_path, None)["findings"] if f["rule"] == "VNI040")
     assert scopes == (["server _:443 location /hooks/erp"] if route else
                       ["server _:443 location /admin", "server _:443 location /hooks/erp"])
+
+
+def test_many_needles_are_searched_in_groups_and_find_what_one_search_would(tmp_path: Path) -> None:
+    needles = tuple(f"needle{i:02d}x".encode() for i in range(30)) + (b"visma", b"visma.net")
+    groups = bytesearch._groups(needles)
+    assert b"visma.net" not in {n for group in groups for n in group}  # found wherever "visma" is
+    assert len(groups) == 3 and all(len(group) <= bytesearch._NEEDLES_PER_SEARCH for group in groups)
+    paths = []
+    for i, needle in enumerate((b"NEEDLE00X", b"needle17x", b"needle29x", b"Visma.Net", b"needle3")):
+        path = tmp_path / f"f{i}.py"
+        path.write_bytes(b"a\n" * 1000 + needle + b"\n")
+        paths.append(str(path))
+    found = bytesearch.search(paths, needles)
+    assert found is not None and found.holding == set(paths[:4])
